@@ -1,0 +1,110 @@
+package dev.tether.gateway;
+
+import dev.tether.redis.RedisConnector;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Redis itself says about a command (COMMAND INFO): its arity and flags, asked once per name and kept.
+ * The read-only token and the transaction check rely on it instead of a hand-written list.
+ */
+@ApplicationScoped
+public class CommandCatalog {
+
+    public record Info(String name, int arity, Set<String> flags, Map<String, Info> subcommands) {
+
+        public boolean writes() {
+            return flags.contains("write") || flags.contains("may_replicate") || flags.contains("admin");
+        }
+
+        /** Redis's arity: n means exactly n words with the name, -n at least n. */
+        public boolean acceptsWords(int words) {
+            return arity >= 0 ? words == arity : words >= -arity;
+        }
+    }
+
+    @Inject
+    RedisConnector connector;
+
+    private final Map<String, CompletableFuture<Optional<Info>>> cache = new ConcurrentHashMap<>();
+
+    /** The info of the command, or of its subcommand for container commands (CONFIG GET, CLIENT LIST…). */
+    public CompletionStage<Optional<Info>> lookup(Command command) {
+        return top(command.name()).thenApply(info -> info.map(i -> {
+            if (i.subcommands().isEmpty() || command.args().isEmpty()) {
+                return i;
+            }
+            String sub = i.name() + "|" + new String(command.args().get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            return i.subcommands().getOrDefault(sub, i);
+        }));
+    }
+
+    private CompletionStage<Optional<Info>> top(String name) {
+        CompletableFuture<Optional<Info>> known = cache.get(name);
+        if (known != null) {
+            return known;
+        }
+        CompletableFuture<Optional<Info>> fetch = connector.internals()
+                .run("COMMAND", new Object[] {"INFO".getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)})
+                .toCompletableFuture()
+                .orTimeout(connector.settings().timeout(), TimeUnit.MILLISECONDS)
+                .thenApply(reply -> parseFirst(Reply.from(reply)));
+        CompletableFuture<Optional<Info>> raced = cache.putIfAbsent(name, fetch);
+        if (raced != null) {
+            return raced;
+        }
+        fetch.whenComplete((info, error) -> {
+            if (error != null) {
+                cache.remove(name, fetch); // Redis was unreachable: ask again next time
+            }
+        });
+        return fetch;
+    }
+
+    private static Optional<Info> parseFirst(Reply reply) {
+        if (reply instanceof Reply.Array array && !array.items().isEmpty()) {
+            return parse(array.items().get(0));
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Info> parse(Reply entry) {
+        if (!(entry instanceof Reply.Array fields) || fields.items().size() < 3) {
+            return Optional.empty();
+        }
+        List<Reply> f = fields.items();
+        String name = text(f.get(0)).toLowerCase(Locale.ROOT);
+        int arity = f.get(1) instanceof Reply.Int n ? (int) n.value() : -1;
+        Set<String> flags = new HashSet<>();
+        if (f.get(2) instanceof Reply.Array list) {
+            list.items().forEach(flag -> flags.add(text(flag).toLowerCase(Locale.ROOT)));
+        }
+        Map<String, Info> subs = new HashMap<>();
+        if (f.size() > 9 && f.get(9) instanceof Reply.Array list) {
+            list.items().forEach(sub -> parse(sub).ifPresent(info -> subs.put(info.name(), info)));
+        }
+        return Optional.of(new Info(name, arity, Set.copyOf(flags), Map.copyOf(subs)));
+    }
+
+    private static String text(Reply reply) {
+        if (reply instanceof Reply.Bulk bulk) {
+            return new String(bulk.bytes(), StandardCharsets.UTF_8);
+        }
+        if (reply instanceof Reply.Status status) {
+            return status.text();
+        }
+        return "";
+    }
+}

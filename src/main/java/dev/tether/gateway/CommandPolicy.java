@@ -1,0 +1,126 @@
+package dev.tether.gateway;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Which commands the gateway runs, and how. Dangerous commands are denied unless allowed by configuration;
+ * commands that change connection state are refused so a pooled connection never goes back dirty;
+ * blocking commands get their timeout capped and run on dedicated connections.
+ */
+@ApplicationScoped
+public class CommandPolicy {
+
+    static final Set<String> DEFAULT_DENY = Set.of("FLUSHALL", "FLUSHDB", "CONFIG", "SHUTDOWN", "DEBUG", "MONITOR",
+            "REPLICAOF", "SLAVEOF", "MIGRATE", "MODULE", "ACL", "SAVE", "BGSAVE", "BGREWRITEAOF", "CLIENT KILL",
+            "SYNC", "PSYNC", "FAILOVER", "CLUSTER", "SCRIPT KILL", "FUNCTION KILL", "FUNCTION FLUSH", "SCRIPT FLUSH");
+
+    static final Set<String> CONNECTION_STATE = Set.of("MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SELECT",
+            "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "HELLO", "RESET",
+            "QUIT", "AUTH", "READONLY", "READWRITE", "ASKING", "CLIENT REPLY", "CLIENT TRACKING", "CLIENT SETNAME",
+            "CLIENT SETINFO", "CLIENT CACHING", "CLIENT NO-EVICT", "CLIENT NO-TOUCH");
+
+    /** Blocking commands and where their timeout is: the index of the argument, -1 for the last one. */
+    private static final java.util.Map<String, Integer> SECONDS_TIMEOUT = java.util.Map.of(
+            "BLPOP", -1, "BRPOP", -1, "BRPOPLPUSH", -1, "BLMOVE", -1, "BZPOPMIN", -1, "BZPOPMAX", -1,
+            "BLMPOP", 0, "BZMPOP", 0);
+    private static final java.util.Map<String, Integer> MILLIS_TIMEOUT = java.util.Map.of("WAIT", -1, "WAITAOF", -1);
+
+    private final Set<String> deny;
+    private final Set<String> allow;
+    private final long maxBlockMillis;
+
+    @Inject
+    public CommandPolicy(
+            @ConfigProperty(name = "tether.commands.deny") Optional<String> deny,
+            @ConfigProperty(name = "tether.commands.allow") Optional<String> allow,
+            @ConfigProperty(name = "tether.commands.max-block", defaultValue = "30000") long maxBlockMillis) {
+        this.allow = names(allow);
+        this.deny = deny.isPresent() ? names(deny) : DEFAULT_DENY;
+        this.maxBlockMillis = maxBlockMillis;
+    }
+
+    CommandPolicy() {
+        this(Optional.empty(), Optional.empty(), 30_000);
+    }
+
+    /** How a command is to run: possibly with a capped timeout, and how long it may block Redis-side. */
+    public record Plan(Command command, boolean blocking, long blockMillis) {
+    }
+
+    /** Checks the command and plans its run; throws {@link GatewayException} for what is refused. */
+    public Plan plan(Command command) {
+        String name = command.name();
+        String withSub = name + " " + command.word(0);
+        if (CONNECTION_STATE.contains(name) || CONNECTION_STATE.contains(withSub)) {
+            throw GatewayException.bad(name + " changes the state of the connection, which Tether shares between "
+                    + "requests; use /redis/multi-exec for transactions");
+        }
+        if ((deny.contains(name) || deny.contains(withSub)) && !allow.contains(name) && !allow.contains(withSub)) {
+            throw GatewayException.forbidden(name + (deny.contains(withSub) ? " " + command.word(0) : "")
+                    + " is denied by the command policy (tether.commands.allow enables it)");
+        }
+        return blocking(command);
+    }
+
+    private Plan blocking(Command command) {
+        String name = command.name();
+        Integer seconds = SECONDS_TIMEOUT.get(name);
+        if (seconds != null && !command.args().isEmpty()) {
+            int index = seconds < 0 ? command.args().size() - 1 : seconds;
+            return capped(command, index, 1000);
+        }
+        Integer millis = MILLIS_TIMEOUT.get(name);
+        if (millis != null && !command.args().isEmpty()) {
+            return capped(command, millis < 0 ? command.args().size() - 1 : millis, 1);
+        }
+        if (name.equals("XREAD") || name.equals("XREADGROUP")) {
+            for (int i = 0; i < command.args().size() - 1; i++) {
+                String word = command.word(i);
+                if (word.equals("STREAMS")) {
+                    break;
+                }
+                if (word.equals("BLOCK")) {
+                    return capped(command, i + 1, 1);
+                }
+            }
+        }
+        return new Plan(command, false, 0);
+    }
+
+    /** Caps the timeout argument (in units of {@code unitMillis}); 0 means "forever" and is capped too. */
+    private Plan capped(Command command, int index, long unitMillis) {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(command.text(index));
+        } catch (NumberFormatException e) {
+            return new Plan(command, true, maxBlockMillis); // Redis will answer with its own error
+        }
+        BigDecimal cap = BigDecimal.valueOf(maxBlockMillis).divide(BigDecimal.valueOf(unitMillis));
+        if (value.signum() == 0 || value.compareTo(cap) > 0) {
+            return new Plan(command.withArg(index, cap.stripTrailingZeros().toPlainString()), true, maxBlockMillis);
+        }
+        long wait = value.signum() < 0 ? 0 : value.multiply(BigDecimal.valueOf(unitMillis)).longValue();
+        return new Plan(command, true, wait);
+    }
+
+    public boolean isReadOnly(CommandCatalog.Info info) {
+        return !info.writes();
+    }
+
+    private static Set<String> names(Optional<String> list) {
+        return list.map(s -> Arrays.stream(s.split(","))
+                        .map(String::trim)
+                        .filter(n -> !n.isEmpty())
+                        .map(n -> n.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "))
+                        .collect(Collectors.toUnmodifiableSet()))
+                .orElse(Set.of());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.tether.gateway.upstash;
+
+import dev.tether.gateway.Command;
+import dev.tether.gateway.GatewayException;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Parses the Upstash request forms: a JSON command array, an array of them, or the path style. */
+final class UpstashRequests {
+
+    private UpstashRequests() {
+    }
+
+    static boolean base64(String encodingHeader) {
+        if (encodingHeader == null || encodingHeader.isBlank()) {
+            return false;
+        }
+        if (encodingHeader.trim().toLowerCase(Locale.ROOT).equals("base64")) {
+            return true;
+        }
+        throw GatewayException.bad("unsupported Upstash-Encoding '" + encodingHeader + "': use base64 or leave it out");
+    }
+
+    /** The {@code _token} query parameter, read from the raw query so a form body is never consumed. */
+    static String queryToken(String rawQuery) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.startsWith("_token=")) {
+                return new String(formDecode(pair.substring(7)), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    static Command command(byte[] body) {
+        return command(root(body), "the body");
+    }
+
+    static List<Command> commands(byte[] body) {
+        JsonArray list = root(body);
+        if (list.isEmpty()) {
+            throw GatewayException.bad("empty pipeline: send an array of commands, e.g. [[\"GET\",\"k\"]]");
+        }
+        List<Command> commands = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof JsonArray array)) {
+                throw GatewayException.bad("command " + i + " is not an array: send [[\"SET\",\"k\",\"v\"], …]");
+            }
+            commands.add(command(array, "command " + i));
+        }
+        return commands;
+    }
+
+    /** {@code /set/k/v?EX=100}: percent-decoded path segments, then query parameters as NAME value pairs. */
+    static Command path(String rawPath, String rawQuery, byte[] body) {
+        String[] segments = rawPath.split("/", -1);
+        List<byte[]> words = new ArrayList<>();
+        for (String segment : segments) {
+            words.add(percentDecode(segment));
+        }
+        while (!words.isEmpty() && words.get(0).length == 0) {
+            words.remove(0);
+        }
+        if (!words.isEmpty() && words.get(words.size() - 1).length == 0) {
+            words.remove(words.size() - 1); // a trailing slash
+        }
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                if (name.isEmpty() || name.equals("_token")) {
+                    continue;
+                }
+                words.add(formDecode(name));
+                if (eq >= 0 && eq < pair.length() - 1) {
+                    words.add(formDecode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        if (body != null && body.length > 0) {
+            words.add(body);
+        }
+        if (words.isEmpty()) {
+            throw GatewayException.bad("no command: POST a JSON array such as [\"GET\",\"k\"] or use /redis/get/k");
+        }
+        return new Command(new String(words.get(0), StandardCharsets.UTF_8), words.subList(1, words.size()));
+    }
+
+    private static JsonArray root(byte[] body) {
+        if (body.length == 0) {
+            throw GatewayException.bad("empty body: send a JSON array such as [\"GET\",\"k\"]");
+        }
+        JsonValue value;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+            value = reader.readValue();
+        } catch (JsonParsingException e) {
+            throw GatewayException.bad("malformed JSON: " + e.getMessage());
+        } catch (jakarta.json.JsonException e) {
+            throw GatewayException.bad("malformed JSON: " + e.getMessage());
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw GatewayException.bad("expected a JSON array such as [\"GET\",\"k\"], got " + value.getValueType());
+        }
+        return array;
+    }
+
+    private static Command command(JsonArray array, String where) {
+        if (array.isEmpty()) {
+            throw GatewayException.bad(where + " is an empty array: the first element must be the command name");
+        }
+        List<byte[]> words = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue v = array.get(i);
+            words.add(switch (v.getValueType()) {
+                case STRING -> ((JsonString) v).getString().getBytes(StandardCharsets.UTF_8);
+                case NUMBER -> ((JsonNumber) v).toString().getBytes(StandardCharsets.US_ASCII);
+                case TRUE -> "true".getBytes(StandardCharsets.US_ASCII);
+                case FALSE -> "false".getBytes(StandardCharsets.US_ASCII);
+                default -> throw GatewayException.bad(where + ": element " + i + " is " + v.getValueType()
+                        + "; only strings, numbers and booleans are arguments");
+            });
+        }
+        String name = new String(words.get(0), StandardCharsets.UTF_8);
+        if (name.isBlank()) {
+            throw GatewayException.bad(where + ": the command name is empty");
+        }
+        return new Command(name, words.subList(1, words.size()));
+    }
+
+    /** Percent-decoding for path segments: '+' stays '+', bytes stay bytes (values need not be UTF-8). */
+    static byte[] percentDecode(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        byte[] raw = s.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < raw.length; i++) {
+            byte b = raw[i];
+            if (b == '%' && i + 2 < raw.length && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
+                out.write(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
+                i += 2;
+            } else {
+                out.write(b);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] formDecode(String s) {
+        return percentDecode(s.replace('+', ' '));
+    }
+
+    private static int hex(byte b) {
+        return Character.digit(b, 16);
+    }
+}

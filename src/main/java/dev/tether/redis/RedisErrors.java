@@ -1,0 +1,64 @@
+package dev.tether.redis;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.redisson.client.RedisException;
+
+/** Tells Redis's own error replies apart from failures to reach Redis, and cleans up Redisson's messages. */
+public final class RedisErrors {
+
+    /** Error replies whose first word says Redis cannot serve now: answered 503, not 400. */
+    private static final Pattern UNAVAILABLE = Pattern.compile("^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\\b.*",
+            Pattern.DOTALL);
+    private static final Pattern REPLY = Pattern.compile("^[A-Z][A-Z_]+( .*)?", Pattern.DOTALL);
+
+    private RedisErrors() {
+    }
+
+    public static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** The text of a Redis error reply ("ERR …", "WRONGTYPE …"), or null when the failure is not one. */
+    public static String replyText(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t.getClass() != RedisException.class || t.getCause() != null || t.getMessage() == null) {
+            return null;
+        }
+        String message = t.getMessage();
+        int channel = message.indexOf(". channel: ");
+        String text = channel < 0 ? message : message.substring(0, channel);
+        if (!REPLY.matcher(text).matches() || UNAVAILABLE.matcher(text).matches()) {
+            return null;
+        }
+        return text;
+    }
+
+    /** Maps any failure that is not an error reply to the 503 the caller should answer. */
+    public static RedisUnavailableException unavailable(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof RedisUnavailableException u) {
+            return u;
+        }
+        return new RedisUnavailableException("Redis is unavailable: " + describe(t), 1, t);
+    }
+
+    public static String describe(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof TimeoutException) {
+            return "no answer in time";
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int channel = message.indexOf(". channel: ");
+        if (channel < 0) {
+            channel = message.indexOf(" channel: ");
+        }
+        message = channel < 0 ? message : message.substring(0, channel);
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tether.redis;
+
+import java.net.URI;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/** The Redis connection settings, read once from MicroProfile Config (see the README for each property). */
+public record RedisSettings(
+        String url,
+        int poolSize,
+        int minIdle,
+        int pingInterval,
+        int timeout,
+        int connectTimeout,
+        int acquireTimeout,
+        int maxQueue,
+        int reconnectMaxDelay,
+        int dedicatedPoolSize,
+        int maxBlockMillis,
+        Optional<String> configFile) {
+
+    public static RedisSettings from(Config config) {
+        int poolSize = positive(config, "tether.redis.pool-size", 16);
+        return new RedisSettings(
+                config.getOptionalValue("tether.redis.url", String.class).orElse("redis://127.0.0.1:6379"),
+                poolSize,
+                Math.min(poolSize, nonNegative(config, "tether.redis.min-idle", Math.min(poolSize, 4))),
+                nonNegative(config, "tether.redis.ping-interval", 30_000),
+                positive(config, "tether.redis.timeout", 1_000),
+                positive(config, "tether.redis.connect-timeout", 1_000),
+                nonNegative(config, "tether.redis.acquire-timeout", 1_000),
+                nonNegative(config, "tether.redis.max-queue", 10_000),
+                positive(config, "tether.redis.reconnect-max-delay", 500),
+                positive(config, "tether.redis.dedicated-pool-size", 8),
+                positive(config, "tether.commands.max-block", 30_000),
+                config.getOptionalValue("tether.redis.config-file", String.class).filter(s -> !s.isBlank()));
+    }
+
+    /** The address without credentials, for logs and health reports. */
+    public String safeAddress() {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+    }
+
+    private static int positive(Config config, String name, int defaultValue) {
+        int value = config.getOptionalValue(name, Integer.class).orElse(defaultValue);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    private static int nonNegative(Config config, String name, int defaultValue) {
+        int value = config.getOptionalValue(name, Integer.class).orElse(defaultValue);
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + value);
+        }
+        return value;
+    }
+}

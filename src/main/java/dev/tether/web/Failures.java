@@ -1,0 +1,46 @@
+package dev.tether.web;
+
+import dev.tether.gateway.GatewayException;
+import dev.tether.redis.RedisErrors;
+import dev.tether.redis.RedisUnavailableException;
+import jakarta.json.JsonException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns any failure into the HTTP status and JSON error a client should see. Never a 500 for bad input. */
+public final class Failures {
+
+    private static final Logger LOG = Logger.getLogger(Failures.class.getName());
+
+    private Failures() {
+    }
+
+    public static Response toResponse(Throwable failure) {
+        Throwable t = RedisErrors.unwrap(failure);
+        if (t instanceof GatewayException g) {
+            return ErrorBody.response(g.kind() == GatewayException.Kind.FORBIDDEN ? 403 : 400, g.getMessage());
+        }
+        if (t instanceof RedisUnavailableException u) {
+            Response r = ErrorBody.response(503, u.getMessage());
+            return Response.fromResponse(r).header("Retry-After", u.retryAfterSeconds()).build();
+        }
+        if (t instanceof WebApplicationException w) {
+            Response original = w.getResponse();
+            String message = w.getMessage() != null ? w.getMessage() : original.getStatusInfo().getReasonPhrase();
+            Response.ResponseBuilder b = Response.fromResponse(ErrorBody.response(original.getStatus(), message));
+            original.getStringHeaders().forEach((name, values) -> {
+                if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                    values.forEach(v -> b.header(name, v));
+                }
+            });
+            return b.build();
+        }
+        if (t instanceof JsonException) {
+            return ErrorBody.response(400, "malformed JSON: " + t.getMessage());
+        }
+        LOG.log(Level.SEVERE, "unexpected failure", t);
+        return ErrorBody.response(500, "internal error: " + t.getClass().getSimpleName());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tether.web;
+
+import dev.tether.gateway.Access;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Bearer-token authentication for the Redis routes: {@code tether.token} gives full access,
+ * {@code tether.readonly-token} read commands only. With no token configured only loopback callers are served.
+ */
+@ApplicationScoped
+public class TokenAuth {
+
+    private final Optional<byte[]> token;
+    private final Optional<byte[]> readOnlyToken;
+
+    @Inject
+    public TokenAuth(@ConfigProperty(name = "tether.token") Optional<String> token,
+                     @ConfigProperty(name = "tether.readonly-token") Optional<String> readOnlyToken) {
+        this.token = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.readOnlyToken = readOnlyToken.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    TokenAuth() {
+        this(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * @param authorization the Authorization header, or null
+     * @param queryToken    the {@code _token} query parameter, or null
+     * @param remoteAddress the caller's IP address
+     */
+    public Access check(String authorization, String queryToken, String remoteAddress) {
+        if (token.isEmpty() && readOnlyToken.isEmpty()) {
+            if (isLoopback(remoteAddress)) {
+                return Access.FULL;
+            }
+            throw unauthorized("no token is configured (tether.token), so only loopback callers are served");
+        }
+        String presented = bearer(authorization);
+        if (presented == null) {
+            presented = queryToken;
+        }
+        if (presented == null || presented.isEmpty()) {
+            throw unauthorized("missing token: send Authorization: Bearer <token>");
+        }
+        byte[] given = presented.getBytes(StandardCharsets.UTF_8);
+        if (token.isPresent() && MessageDigest.isEqual(token.get(), given)) {
+            return Access.FULL;
+        }
+        if (readOnlyToken.isPresent() && MessageDigest.isEqual(readOnlyToken.get(), given)) {
+            return Access.READ_ONLY;
+        }
+        throw unauthorized("invalid token");
+    }
+
+    static String bearer(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String value = authorization.trim();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : null;
+    }
+
+    static boolean isLoopback(String address) {
+        if (address == null || address.isEmpty()) {
+            return false;
+        }
+        try {
+            // only literal addresses reach here (the servlet container's remote address), so no DNS lookup happens
+            if (!Character.isDigit(address.charAt(0)) && address.charAt(0) != '[' && address.indexOf(':') < 0) {
+                return false;
+            }
+            return InetAddress.getByName(address.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static WebApplicationException unauthorized(String message) {
+        return new WebApplicationException(message, Response.status(401).header("WWW-Authenticate", "Bearer").build());
+    }
+}
