@@ -41,10 +41,10 @@ if ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
   done
 fi
 
-postboot=server-config/payara-micro/post-boot-commands.asadmin
+preboot=server-config/payara-micro/pre-boot-commands.asadmin
 if [ "$bind" != "127.0.0.1" ]; then
-  postboot=target/post-boot-commands.asadmin
-  sed "s/address=127.0.0.1/address=$bind/" server-config/payara-micro/post-boot-commands.asadmin > "$postboot"
+  preboot=target/pre-boot-commands.asadmin
+  sed "s/address=127.0.0.1/address=$bind/" server-config/payara-micro/pre-boot-commands.asadmin > "$preboot"
 fi
 
 cat <<MSG
@@ -57,7 +57,7 @@ Ctrl-C stops it.
 MSG
 
 java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster --port "$port" --contextroot / \
-  --postbootcommandfile "$postboot" --deploy target/tether.war &
+  --prebootcommandfile "$preboot" --deploy target/tether.war &
 payara_pid=$!
 trap 'kill "$payara_pid" 2>/dev/null; wait "$payara_pid" 2>/dev/null; cleanup' EXIT INT TERM
 wait "$payara_pid"

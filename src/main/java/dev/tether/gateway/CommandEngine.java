@@ -4,6 +4,8 @@ import dev.tether.redis.RedisConnector;
 import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;
 import dev.tether.redis.RedisMetrics;
+import dev.tether.redis.RedisMonitor;
+import dev.tether.redis.RedisUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -36,18 +38,27 @@ public class CommandEngine {
     @Inject
     Transactions transactions;
 
+    @Inject
+    RedisMonitor monitor;
+
     public CompletionStage<Reply> execute(Command command, Access access) {
+        if (!monitor.reachable()) {
+            return down();
+        }
         CommandPolicy.Plan plan;
         try {
             plan = policy.plan(command);
         } catch (GatewayException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return checkAccess(command, access).thenCompose(v -> run(plan));
+        return offload(checkAccess(command, access).thenCompose(v -> run(plan)));
     }
 
     /** Runs the commands in order on one connection (not atomically); each slot holds its reply or error. */
     public CompletionStage<List<Reply>> pipeline(List<Command> commands, Access access) {
+        if (!monitor.reachable()) {
+            return down();
+        }
         List<CompletableFuture<Reply>> refusals = new ArrayList<>(commands.size());
         List<CommandPolicy.Plan> plans = new ArrayList<>(commands.size());
         boolean anyBlocking = false;
@@ -68,13 +79,16 @@ public class CommandEngine {
             plans.add(plan);
         }
         boolean sequential = anyBlocking;
-        return all(refusals).thenCompose(refused -> sequential
+        return offload(all(refusals).thenCompose(refused -> sequential
                 ? sequentially(plans, refused)
-                : batched(plans, refused));
+                : batched(plans, refused)));
     }
 
     /** Runs the commands atomically; a refused command discards the whole transaction. */
     public CompletionStage<List<Reply>> transaction(List<Command> commands, Access access) {
+        if (!monitor.reachable()) {
+            return down();
+        }
         List<CompletableFuture<Void>> checks = new ArrayList<>(commands.size());
         for (Command command : commands) {
             try {
@@ -84,9 +98,26 @@ public class CommandEngine {
             }
             checks.add(checkAccess(command, access).thenCompose(v -> checkArity(command)).toCompletableFuture());
         }
-        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        return offload(CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenCompose(v -> connector.pooled().with(() -> transactions.run(commands)))
-                .whenComplete((r, e) -> metrics.command(e != null));
+                .whenComplete((r, e) -> metrics.command(e != null)));
+    }
+
+    /** Continues on the application's executor, never on Redisson's Netty threads (see RedisConnector#executor). */
+    private <T> CompletionStage<T> offload(CompletionStage<T> stage) {
+        return stage.handleAsync((value, error) -> {
+            if (error != null) {
+                throw error instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(error);
+            }
+            return value;
+        }, connector.executor());
+    }
+
+    private <T> CompletionStage<T> down() {
+        metrics.command(true);
+        return CompletableFuture.failedFuture(new RedisUnavailableException(
+                "Redis is unavailable: " + monitor.status().detail(), 1, null));
     }
 
     private CompletionStage<Void> checkAccess(Command command, Access access) {

@@ -2,6 +2,7 @@ package dev.tether.redis;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -37,6 +38,9 @@ public class RedisConnector {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ManagedExecutorService executor;
 
     private RedisSettings settings;
     private Redisson redisson;
@@ -95,11 +99,35 @@ public class RedisConnector {
         return scheduler;
     }
 
+    /**
+     * Where replies continue once Redis has answered. Redisson completes futures on its Netty threads; writing
+     * an HTTP or WebSocket response there can block them on the server's locks and stall every Redis command.
+     */
+    public ManagedExecutorService executor() {
+        return executor;
+    }
+
+    /** Bounded: an undeploy must never hang on Redisson's shutdown. */
     @PreDestroy
-    synchronized void stop() {
-        if (redisson != null) {
-            redisson.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    void stop() {
+        Redisson client;
+        synchronized (this) {
+            client = redisson;
             redisson = null;
+        }
+        if (client == null) {
+            return;
+        }
+        Thread stopper = new Thread(() -> client.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS), "tether-redis-shutdown");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            LOG.warning("Redisson did not shut down within 5 s; leaving its threads to the JVM's exit");
         }
     }
 

@@ -5,12 +5,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Pings Redis on a schedule and remembers whether it answered, for readiness and logs. */
+/**
+ * Pings Redis on a schedule over a fresh connection (so a half-open pooled connection cannot fake an outage)
+ * and remembers whether it answered. Readiness reports it; while it says "down", requests fail fast with 503
+ * instead of each waiting for a timeout.
+ */
 @ApplicationScoped
 public class RedisMonitor {
 
@@ -20,10 +26,13 @@ public class RedisMonitor {
     RedisConnector connector;
 
     @Inject
-    @ConfigProperty(name = "tether.redis.health-interval", defaultValue = "1000")
+    @ConfigProperty(name = "tether.redis.health-interval", defaultValue = "500")
     long intervalMillis;
 
     private volatile Status status = new Status(false, "not checked yet", 0);
+    private volatile boolean checkedDown;
+    private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
+    private long recorded;
     private ScheduledFuture<?> task;
 
     public record Status(boolean up, String detail, long checkedAt) {
@@ -44,24 +53,41 @@ public class RedisMonitor {
         return status;
     }
 
-    private void check() {
-        RedisSettings settings = connector.settings();
-        try {
-            connector.internals().run("PING", new Object[0])
-                    .toCompletableFuture()
-                    .orTimeout(settings.timeout(), TimeUnit.MILLISECONDS)
-                    .whenComplete((reply, error) -> record(error == null
-                            ? new Status(true, "PING answered by " + settings.safeAddress(), System.currentTimeMillis())
-                            : new Status(false, settings.safeAddress() + " unreachable: " + RedisErrors.describe(error),
-                                    System.currentTimeMillis())));
-        } catch (RuntimeException e) {
-            record(new Status(false, RedisErrors.describe(e), System.currentTimeMillis()));
-        }
+    /** False only after a check failed: before the first check requests go through. */
+    public boolean reachable() {
+        return !checkedDown;
     }
 
-    private void record(Status next) {
+    private void check() {
+        long sequence = started.incrementAndGet();
+        RedisSettings settings = connector.settings();
+        CompletionStage<Object> ping;
+        try {
+            ping = connector.internals().openDedicated().thenCompose(connection ->
+                    RedisInternals.run(connection, "PING", new Object[0], settings.timeout())
+                            .whenComplete((reply, error) -> connection.closeAsync()));
+        } catch (IllegalStateException noMasterYet) {
+            ping = connector.internals().run("PING", new Object[0]); // the first command sets the client up
+        } catch (RuntimeException e) {
+            ping = CompletableFuture.failedFuture(e);
+        }
+        ping.toCompletableFuture()
+                .orTimeout(settings.timeout() + settings.connectTimeout(), TimeUnit.MILLISECONDS)
+                .whenComplete((reply, error) -> record(sequence, error == null
+                        ? new Status(true, "PING answered by " + settings.safeAddress(), System.currentTimeMillis())
+                        : new Status(false, settings.safeAddress() + " unreachable: " + RedisErrors.describe(error),
+                                System.currentTimeMillis())));
+    }
+
+    /** Checks overlap when Redis is slow; only a newer check's result replaces an older one. */
+    private synchronized void record(long sequence, Status next) {
+        if (sequence < recorded) {
+            return;
+        }
+        recorded = sequence;
         Status previous = status;
         status = next;
+        checkedDown = !next.up();
         if (previous.up() != next.up()) {
             LOG.info(() -> "Redis is " + (next.up() ? "up" : "down") + ": " + next.detail());
         }

@@ -44,14 +44,16 @@ public final class Http {
     public Http(URI base, String token) {
         this.base = base;
         this.token = token;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HTTP/1.1 as the SDKs and scripts use it: one connection per concurrent request, no h2c upgrade
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         if (!"127.0.0.1".equals(base.getHost())) {
             throw new IllegalArgumentException("tests talk to 127.0.0.1 only, not " + base);
         }
     }
 
     public URI uri(String path) {
-        return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+        return base.resolve(path); // "/health" is the server's root, "redis" is under the deployment
     }
 
     public HttpRequest.Builder request(String path) {
