@@ -61,13 +61,15 @@ public class CommandEngine {
         }
         List<CompletableFuture<Reply>> refusals = new ArrayList<>(commands.size());
         List<CommandPolicy.Plan> plans = new ArrayList<>(commands.size());
-        boolean anyBlocking = false;
+        boolean oneByOne = false;
         for (Command command : commands) {
             CommandPolicy.Plan plan = null;
             CompletableFuture<Reply> refusal;
             try {
                 plan = policy.plan(command);
-                anyBlocking |= plan.blocking();
+                // Redisson's batch rewrites EVAL to EVALSHA and casts the script to String (it is byte[] here),
+                // failing the whole batch: pipelines holding EVAL run command by command, still in order.
+                oneByOne |= plan.blocking() || command.name().equals("EVAL");
                 refusal = checkAccess(command, access).toCompletableFuture().thenApply(v -> (Reply) null);
             } catch (GatewayException e) {
                 refusal = CompletableFuture.completedFuture(new Reply.Error(e.getMessage()));
@@ -78,7 +80,7 @@ public class CommandEngine {
             refusals.add(refusal);
             plans.add(plan);
         }
-        boolean sequential = anyBlocking;
+        boolean sequential = oneByOne;
         return offload(all(refusals).thenCompose(refused -> sequential
                 ? sequentially(plans, refused)
                 : batched(plans, refused)));

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNoScriptException;
 
 /** Tells Redis's own error replies apart from failures to reach Redis, and cleans up Redisson's messages. */
 public final class RedisErrors {
@@ -27,7 +28,9 @@ public final class RedisErrors {
     /** The text of a Redis error reply ("ERR …", "WRONGTYPE …"), or null when the failure is not one. */
     public static String replyText(Throwable failure) {
         Throwable t = unwrap(failure);
-        if (t.getClass() != RedisException.class || t.getCause() != null || t.getMessage() == null) {
+        // Redisson gives NOSCRIPT its own class; it is still the reply to one command (EVALSHA), not an outage
+        boolean reply = t.getClass() == RedisException.class || t.getClass() == RedisNoScriptException.class;
+        if (!reply || t.getCause() != null || t.getMessage() == null) {
             return null;
         }
         String message = t.getMessage();

@@ -127,6 +127,23 @@ class UpstashApiIT {
     }
 
     @Test
+    void scriptsInPipelinesAndNoscriptAreReplies() {
+        // the SDK auto-pipelines every redis.eval: EVAL in /pipeline once failed the whole batch with a 503
+        String unknown = "0000000000000000000000000000000000000000";
+        Http.Result r = http.post("redis/pipeline", "[[\"SET\",\"ps\",\"v\"],[\"EVAL\",\"return {KEYS[1], ARGV[1], 7}\",1,"
+                + "\"k1\",\"a1\"],[\"EVALSHA\",\"" + unknown + "\",0],[\"GET\",\"ps\"]]");
+        assertEquals(200, r.status(), r::toString);
+        assertEquals("[{\"result\":\"OK\"},{\"result\":[\"k1\",\"a1\",7]},"
+                + "{\"error\":\"NOSCRIPT No matching script. Please use EVAL.\"},{\"result\":\"v\"}]", r.body());
+        // NOSCRIPT (the SDK's Script helper falls back to EVAL on it) is an error reply, not "Redis is unavailable"
+        Http.Result batched = http.post("redis/pipeline", "[[\"EVALSHA\",\"" + unknown + "\",0],[\"GET\",\"ps\"]]");
+        assertEquals("[{\"error\":\"NOSCRIPT No matching script. Please use EVAL.\"},{\"result\":\"v\"}]", batched.body());
+        Http.Result single = http.post("redis", "[\"EVALSHA\",\"" + unknown + "\",0]");
+        assertEquals(400, single.status(), single::toString);
+        assertEquals("{\"error\":\"NOSCRIPT No matching script. Please use EVAL.\"}", single.body());
+    }
+
+    @Test
     void multiExecIsAtomicAndReportsErrorsInTheirSlots() {
         Http.Result r = http.post("redis/multi-exec",
                 "[[\"SET\",\"m\",\"1\"],[\"LPUSH\",\"m\",\"x\"],[\"INCR\",\"m\"],[\"GET\",\"m\"],[\"GET\",\"none\"]]");
