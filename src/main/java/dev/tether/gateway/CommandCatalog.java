@@ -23,10 +23,16 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class CommandCatalog {
 
-    public record Info(String name, int arity, Set<String> flags, Map<String, Info> subcommands) {
+    public record Info(String name, int arity, Set<String> flags, Set<String> categories, Map<String, Info> subcommands) {
 
+        /**
+         * Redis's flags, plus two cases they miss: scripts carry no write flag (Redis cannot know what they do),
+         * so only their _RO forms count as reads; and publishing changes what subscribers see.
+         */
         public boolean writes() {
-            return flags.contains("write") || flags.contains("may_replicate") || flags.contains("admin");
+            return flags.contains("write") || flags.contains("may_replicate") || flags.contains("admin")
+                    || (categories.contains("@scripting") && !flags.contains("readonly"))
+                    || name.equals("publish") || name.equals("spublish");
         }
 
         /** Redis's arity: n means exactly n words with the name, -n at least n. */
@@ -91,11 +97,15 @@ public class CommandCatalog {
         if (f.get(2) instanceof Reply.Array list) {
             list.items().forEach(flag -> flags.add(text(flag).toLowerCase(Locale.ROOT)));
         }
+        Set<String> categories = new HashSet<>();
+        if (f.size() > 6 && f.get(6) instanceof Reply.Array list) {
+            list.items().forEach(category -> categories.add(text(category).toLowerCase(Locale.ROOT)));
+        }
         Map<String, Info> subs = new HashMap<>();
         if (f.size() > 9 && f.get(9) instanceof Reply.Array list) {
             list.items().forEach(sub -> parse(sub).ifPresent(info -> subs.put(info.name(), info)));
         }
-        return Optional.of(new Info(name, arity, Set.copyOf(flags), Map.copyOf(subs)));
+        return Optional.of(new Info(name, arity, Set.copyOf(flags), Set.copyOf(categories), Map.copyOf(subs)));
     }
 
     private static String text(Reply reply) {

@@ -22,6 +22,9 @@ public final class Failures {
         if (t instanceof GatewayException g) {
             return ErrorBody.response(g.kind() == GatewayException.Kind.FORBIDDEN ? 403 : 400, g.getMessage());
         }
+        if (t instanceof TokenAuth.Unauthorized) {
+            return Response.fromResponse(ErrorBody.response(401, t.getMessage())).header("WWW-Authenticate", "Bearer").build();
+        }
         if (t instanceof RedisUnavailableException u) {
             Response r = ErrorBody.response(503, u.getMessage());
             return Response.fromResponse(r).header("Retry-After", u.retryAfterSeconds()).build();

@@ -3,8 +3,6 @@ package dev.tether.web;
 import dev.tether.gateway.Access;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +83,14 @@ public class TokenAuth {
         }
     }
 
-    private static WebApplicationException unauthorized(String message) {
-        return new WebApplicationException(message, Response.status(401).header("WWW-Authenticate", "Bearer").build());
+    private static Unauthorized unauthorized(String message) {
+        return new Unauthorized(message);
+    }
+
+    /** Missing or wrong credentials: answered 401 with {@code WWW-Authenticate: Bearer}. */
+    public static final class Unauthorized extends RuntimeException {
+        Unauthorized(String message) {
+            super(message, null, false, false);
+        }
     }
 }
