@@ -22,7 +22,7 @@ cleanup() {
     wait "$redis_pid" 2>/dev/null || true
   fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
 
 if ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
   if ! command -v redis-server >/dev/null; then
@@ -56,8 +56,6 @@ Tether on http://localhost:$port
 Ctrl-C stops it.
 MSG
 
+# In the foreground, so Ctrl-C reaches Payara Micro directly; the EXIT trap then stops the private Redis.
 java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster --port "$port" --contextroot / \
-  --prebootcommandfile "$preboot" --deploy target/tether.war &
-payara_pid=$!
-trap 'kill "$payara_pid" 2>/dev/null; wait "$payara_pid" 2>/dev/null; cleanup' EXIT INT TERM
-wait "$payara_pid"
+  --prebootcommandfile "$preboot" --deploy target/tether.war
