@@ -40,6 +40,17 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** A server with a port chosen but not running yet; {@link #restart()} starts it. */
+    public static RedisServer notStarted(String... extraArgs) {
+        try {
+            RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int port() {
         return port;
     }
