@@ -2,7 +2,11 @@ package dev.tether.redis;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -40,7 +44,9 @@ public class RedisConnector {
     ManagedScheduledExecutorService scheduler;
 
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threadFactory;
+
+    private ExecutorService replies;
 
     private RedisSettings settings;
     private Redisson redisson;
@@ -56,6 +62,8 @@ public class RedisConnector {
         if (settings == null) {
             settings = RedisSettings.from(config);
             redisson = (Redisson) Redisson.create(redissonConfig(settings));
+            int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+            replies = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threadFactory);
             internals = new RedisInternals(redisson);
             pooled = new AsyncGate("pooled Redis connections", settings.poolSize(), settings.acquireTimeout(),
                     settings.maxQueue(), scheduler);
@@ -102,9 +110,12 @@ public class RedisConnector {
     /**
      * Where replies continue once Redis has answered. Redisson completes futures on its Netty threads; writing
      * an HTTP or WebSocket response there can block them on the server's locks and stall every Redis command.
+     * A plain pool of managed threads: a ManagedExecutorService captures the EE context for every task, which
+     * cost Payara a class-path scan per request.
      */
-    public ManagedExecutorService executor() {
-        return executor;
+    public ExecutorService executor() {
+        settings();
+        return replies;
     }
 
     /** Bounded: an undeploy must never hang on Redisson's shutdown. */
@@ -114,11 +125,14 @@ public class RedisConnector {
         synchronized (this) {
             client = redisson;
             redisson = null;
+            if (replies != null) {
+                replies.shutdown();
+            }
         }
         if (client == null) {
             return;
         }
-        Thread stopper = new Thread(() -> client.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS), "tether-redis-shutdown");
+        Thread stopper = new Thread(() -> client.shutdown(0, 2, TimeUnit.SECONDS), "tether-redis-shutdown");
         stopper.setDaemon(true);
         stopper.start();
         try {

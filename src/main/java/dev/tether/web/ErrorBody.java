@@ -1,6 +1,5 @@
 package dev.tether.web;
 
-import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -14,7 +13,7 @@ public final class ErrorBody {
 
     public static byte[] json(String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + message.length());
-        try (JsonGenerator g = Json.createGenerator(out)) {
+        try (JsonGenerator g = Jsonp.GENERATORS.createGenerator(out)) {
             g.writeStartObject().write("error", message).writeEnd();
         }
         return out.toByteArray();

@@ -1,7 +1,7 @@
 package dev.tether.gateway.upstash;
 
 import dev.tether.gateway.Reply;
-import jakarta.json.Json;
+import dev.tether.web.Jsonp;
 import jakarta.json.stream.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,7 @@ final class UpstashJson {
 
     static byte[] single(Reply reply, boolean base64) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        try (JsonGenerator g = Json.createGenerator(out)) {
+        try (JsonGenerator g = Jsonp.GENERATORS.createGenerator(out)) {
             slot(g, reply, base64);
         }
         return out.toByteArray();
@@ -27,7 +27,7 @@ final class UpstashJson {
 
     static byte[] slots(List<Reply> replies, boolean base64) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * replies.size() + 2);
-        try (JsonGenerator g = Json.createGenerator(out)) {
+        try (JsonGenerator g = Jsonp.GENERATORS.createGenerator(out)) {
             g.writeStartArray();
             for (Reply reply : replies) {
                 slot(g, reply, base64);

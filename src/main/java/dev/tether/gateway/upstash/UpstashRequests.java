@@ -2,7 +2,7 @@ package dev.tether.gateway.upstash;
 
 import dev.tether.gateway.Command;
 import dev.tether.gateway.GatewayException;
-import jakarta.json.Json;
+import dev.tether.web.Jsonp;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonReader;
@@ -104,7 +104,7 @@ final class UpstashRequests {
             throw GatewayException.bad("empty body: send a JSON array such as [\"GET\",\"k\"]");
         }
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = Jsonp.READERS.createReader(new ByteArrayInputStream(body))) {
             value = reader.readValue();
         } catch (JsonParsingException e) {
             throw GatewayException.bad("malformed JSON: " + e.getMessage());
