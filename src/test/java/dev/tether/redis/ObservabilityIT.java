@@ -110,11 +110,11 @@ class ObservabilityIT {
 
     /** The value of the first sample whose name (and labels) match {@code metric}, in Prometheus/OpenMetrics text. */
     static double value(String text, String metric) {
-        Matcher m = Pattern.compile("^" + metric + " ([0-9.eE+-]+)", Pattern.MULTILINE).matcher(text);
+        Matcher m = Pattern.compile("^" + metric + " (?<value>[0-9.eE+-]+)", Pattern.MULTILINE).matcher(text);
         if (!m.find()) {
             return fail("no sample " + metric + " in:\n" + head(text));
         }
-        return Double.parseDouble(m.group(1));
+        return Double.parseDouble(m.group("value"));
     }
 
     static String head(String text) {
