@@ -18,12 +18,14 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Everything a client can get wrong gets its 4xx with a JSON error naming the problem; never a 5xx. */
+@Tag("smoke")
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class BadInputIT {

@@ -30,6 +30,7 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SDK wrote. Its node_modules come from {@code npm ci}, which Maven runs in pre-integration-test when they are
  * missing (profile upstash-sdk-npm-ci).
  */
+@Tag("smoke")
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class UpstashSdkIT {

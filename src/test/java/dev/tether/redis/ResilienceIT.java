@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,6 +50,7 @@ class ResilienceIT {
     URL url;
 
     Http http;
+    Http health;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -73,6 +75,7 @@ class ResilienceIT {
     @BeforeEach
     void setUp() {
         http = new Http(Tether.base(url), null);
+        health = new Http(Tether.management(url), null);
     }
 
     HttpRequest command(String json) {
@@ -133,6 +136,7 @@ class ResilienceIT {
 
     @Test
     @Order(3)
+    @Tag("smoke")
     void redisKilledAnswers503FastAndRecoversWithoutRestart() throws Exception {
         List<Load.Sample> before = Load.run(http, 4, 1_000, 500, n -> command("[\"GET\",\"k\"]"));
         assertTrue(before.stream().allMatch(s -> s.status() == 200), () -> summary(before));
@@ -145,7 +149,7 @@ class ResilienceIT {
         assertTrue(down.stream().allMatch(s -> s.status() == 503 && "1".equals(s.retryAfter())
                 && s.body().contains("\"error\"")), () -> summary(down));
         assertTrue(slowestDown <= 1_000, "a request took " + slowestDown + " ms while Redis was down");
-        Http.Result ready = http.get("/health/ready");
+        Http.Result ready = health.get("health/ready");
         assertEquals(503, ready.status(), ready::toString);
         assertTrue(ready.body().contains("unreachable"), ready::toString);
 
@@ -157,7 +161,7 @@ class ResilienceIT {
         System.out.println("[kill] down for ms=" + (restartedAt - killedAt) + "; after restart all requests succeed from ms="
                 + lastFailure + " " + summary(after));
         assertTrue(lastFailure <= 2_000, "recovery took " + lastFailure + " ms");
-        assertEquals(200, http.get("/health/ready").status());
+        assertEquals(200, health.get("health/ready").status());
     }
 
     @Test
@@ -189,7 +193,7 @@ class ResilienceIT {
             System.out.println("[exhaustion] INCR answered 200: " + ok + ", INCR run by Redis: " + ran);
             assertTrue(ran >= ok, "every 200 ran");
         }
-        assertEquals(200, http.get("/health/ready").status());
+        assertEquals(200, health.get("health/ready").status());
         assertEquals("{\"result\":\"PONG\"}", http.post("redis", "[\"PING\"]").body());
     }
 

@@ -1,8 +1,13 @@
 package dev.tether.testing;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -27,6 +32,38 @@ public final class Tether {
         new TreeMap<>(config).forEach((k, v) -> properties.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         archive.addAsResource(new StringAsset(properties.toString()), "META-INF/microprofile-config.properties");
         return archive;
+    }
+
+    /** Which server the ITs run on: "wildfly" in the WildFly smoke execution (profile wildfly), else Payara Micro. */
+    public static boolean onWildFly() {
+        return "wildfly".equals(System.getProperty("tether.server"));
+    }
+
+    /**
+     * Where the server serves /health and /metrics, with a trailing slash: Payara Micro on the HTTP port (the
+     * deployment's), WildFly on its management interface ({@code tether.management.url}, 9990 + port offset).
+     */
+    public static URI management(URL arquillianUrl) {
+        String management = System.getProperty("tether.management.url");
+        return management != null ? URI.create(management) : base(arquillianUrl).resolve("/");
+    }
+
+    /**
+     * WildFly's server.log from the last "Starting deployment of tether.war" on: what the server logged about the
+     * deployment under test ({@code wildfly.home} is set by the WildFly smoke execution).
+     */
+    public static String wildFlyLogOfLastDeployment() {
+        Path log = Path.of(System.getProperty("wildfly.home"), "standalone", "log", "server.log");
+        try {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            int start = text.lastIndexOf("Starting deployment of \"tether.war\"");
+            if (start < 0) {
+                throw new IllegalStateException("no deployment of tether.war in " + log);
+            }
+            return text.substring(start);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The deployment's base URL on 127.0.0.1 (Arquillian may report the host's other address), with a trailing slash. */
