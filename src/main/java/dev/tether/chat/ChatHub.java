@@ -1,0 +1,289 @@
+package dev.tether.chat;
+
+import dev.tether.redis.RedisConnector;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.redisson.api.stream.StreamMessageId;
+
+/** Registers chat connections, keeps rooms and presence, stores messages and fans them out to the outboxes. */
+@ApplicationScoped
+public class ChatHub {
+
+    private static final Logger LOG = Logger.getLogger(ChatHub.class.getName());
+    static final CloseCodes POLICY = CloseCodes.VIOLATED_POLICY;
+
+    @Inject
+    Config config;
+
+    @Inject
+    RedisConnector connector;
+
+    @Inject
+    ChatStore store;
+
+    @Inject
+    ChatMetrics metrics;
+
+    private volatile ChatSettings settings;
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private final Set<ChatClient> clients = ConcurrentHashMap.newKeySet();
+    private ScheduledFuture<?> heartbeat;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        ChatSettings s = settings();
+        long tick = Math.max(20, Math.min(1000, Math.min(s.pingInterval(), s.pongTimeout()) / 4));
+        heartbeat = connector.scheduler().scheduleAtFixedRate(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    public ChatSettings settings() {
+        if (settings == null) {
+            settings = ChatSettings.from(config);
+        }
+        return settings;
+    }
+
+    public int connections() {
+        return clients.size();
+    }
+
+    public int rooms() {
+        return rooms.size();
+    }
+
+    /** Registers a new connection, or closes it with a reason and answers null. */
+    ChatClient open(Session session, String room, String rawName, String since, String address) {
+        ChatSettings s = settings();
+        session.setMaxTextMessageBufferSize(s.maxFrameBytes());
+        session.setMaxIdleTimeout(s.pingInterval() + s.pongTimeout()); // a backstop: the heartbeat closes first
+        if (!Names.validRoom(room)) {
+            return refuse(session, "invalid room: use 1-64 of A-Z a-z 0-9 _ -");
+        }
+        String wanted = Names.cleanName(rawName);
+        if (wanted == null) {
+            return refuse(session, "invalid name: use 1-32 printable characters");
+        }
+        StreamMessageId sinceId = null;
+        if (since != null && !since.isEmpty() && (sinceId = ChatStore.parseId(since)) == null) {
+            return refuse(session, "invalid since: expected a message id such as 1700000000000-0");
+        }
+        if (perAddress.merge(address, 1, Integer::sum) > s.maxConnectionsPerAddress()) {
+            perAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+            return refuse(session, "too many connections from your address");
+        }
+        ChatClient[] created = new ChatClient[1];
+        Room chatRoom = rooms.compute(room, (key, r) -> {
+            Room target = r == null ? new Room(key) : r;
+            ChatClient client = new ChatClient(session, key, target.freeName(wanted), address, s,
+                    connector.scheduler(), c -> close(c, CloseCodes.GOING_AWAY, "send failed or timed out"));
+            target.reserve(client);
+            created[0] = client;
+            return target;
+        });
+        ChatClient client = created[0];
+        clients.add(client);
+        send(client, ChatJson.welcome(client.name, room));
+        StreamMessageId from = sinceId;
+        chatRoom.then(() -> (from == null ? store.last(room, s.historySize()) : store.after(room, from, s.streamMaxLength() * 2))
+                .handle((history, failure) -> {
+                    if (client.isClosed()) {
+                        return null;
+                    }
+                    chatRoom.join(client);
+                    client.joined = true;
+                    send(client, ChatJson.presence(chatRoom.memberNames()));
+                    send(client, ChatJson.history(history == null ? List.of() : history));
+                    if (failure != null) {
+                        send(client, ChatJson.error("history unavailable: Redis did not answer"));
+                    }
+                    if (chatRoom.members().size() <= s.presenceBroadcastLimit()) {
+                        broadcast(chatRoom, ChatJson.joinOrLeave("join", client.name), client);
+                    }
+                    return null;
+                }));
+        return client;
+    }
+
+    /** A text frame from a client. */
+    void message(ChatClient client, String frame) {
+        if (client.isClosed()) {
+            return;
+        }
+        ChatSettings s = settings();
+        if (frame.length() > s.maxFrameBytes() || Outbox.Frame.of(frame).bytes() > s.maxFrameBytes()) {
+            close(client, CloseCodes.TOO_BIG, "frame larger than " + s.maxFrameBytes() + " bytes", true);
+            return;
+        }
+        switch (client.limiter.take(System.nanoTime())) {
+            case ABUSE -> {
+                close(client, POLICY, "flooding", true);
+                return;
+            }
+            case REFUSE -> {
+                send(client, ChatJson.error("rate limit: at most " + (int) s.ratePerSecond() + " messages per second"));
+                return;
+            }
+            default -> {
+            }
+        }
+        ChatJson.Inbound in = ChatJson.parse(frame);
+        if (in.error() != null) {
+            send(client, ChatJson.error(in.error()));
+            return;
+        }
+        String text = in.text();
+        if (text.isBlank()) {
+            send(client, ChatJson.error("empty message"));
+            return;
+        }
+        if (text.codePointCount(0, text.length()) > s.maxTextLength()) {
+            send(client, ChatJson.error("text longer than " + s.maxTextLength() + " characters"));
+            return;
+        }
+        metrics.messageIn();
+        Room room = rooms.get(client.room);
+        if (room == null) {
+            return;
+        }
+        room.then(() -> store.append(client.room, client.name, text, s.streamMaxLength())
+                .handle((message, failure) -> {
+                    if (failure != null) {
+                        send(client, ChatJson.error("message not sent: Redis did not answer"));
+                    } else {
+                        broadcast(room, ChatJson.message(message), null);
+                    }
+                    return null;
+                }));
+    }
+
+    void pong(ChatClient client) {
+        client.lastPong = System.nanoTime();
+    }
+
+    /** The socket closed (by the peer, an error or us). */
+    void closed(ChatClient client) {
+        client.markClosed();
+        unregister(client);
+    }
+
+    void close(ChatClient client, CloseCodes code, String reason) {
+        close(client, code, reason, false);
+    }
+
+    void close(ChatClient client, CloseCodes code, String reason, boolean flush) {
+        if (client.close(code, reason, flush)) {
+            unregister(client);
+        }
+    }
+
+    private void unregister(ChatClient client) {
+        if (!clients.remove(client)) {
+            return;
+        }
+        perAddress.computeIfPresent(client.address, (k, n) -> n <= 1 ? null : n - 1);
+        Room[] left = new Room[1];
+        rooms.computeIfPresent(client.room, (key, room) -> {
+            left[0] = room;
+            return room.release(client) ? null : room;
+        });
+        // join/leave cost one frame per member each: O(n²) for a room filling up, so big rooms only get presence on connect
+        if (left[0] != null && client.joined && left[0].members().size() < settings().presenceBroadcastLimit()) {
+            Room room = left[0];
+            room.then(() -> {
+                broadcast(room, ChatJson.joinOrLeave("leave", client.name), null);
+                return CompletableFuture.completedFuture(null);
+            });
+        }
+    }
+
+    private void broadcast(Room room, String text, ChatClient except) {
+        Outbox.Frame frame = Outbox.Frame.of(text);
+        for (ChatClient member : room.members()) {
+            if (member != except) {
+                send(member, frame);
+            }
+        }
+    }
+
+    private void send(ChatClient client, String text) {
+        send(client, Outbox.Frame.of(text));
+    }
+
+    private void send(ChatClient client, Outbox.Frame frame) {
+        if (client.send(frame)) {
+            metrics.messageOut();
+        } else {
+            metrics.eviction();
+            close(client, POLICY, "too slow");
+        }
+    }
+
+    private ChatClient refuse(Session session, String reason) {
+        try {
+            session.close(new CloseReason(POLICY, reason));
+        } catch (IOException ignored) {
+            // already gone
+        }
+        return null;
+    }
+
+    private void heartbeat() {
+        long now = System.nanoTime();
+        ChatSettings s = settings();
+        for (ChatClient client : clients) {
+            try {
+                beat(client, now, s);
+            } catch (RuntimeException e) { // an exception would cancel the periodic task for every client
+                LOG.log(Level.WARNING, "chat heartbeat failed for a client", e);
+            }
+        }
+    }
+
+    private void beat(ChatClient client, long now, ChatSettings s) {
+        if (now - client.lastPong > TimeUnit.MILLISECONDS.toNanos(s.pongTimeout())) {
+            close(client, POLICY, "no pong within " + s.pongTimeout() + " ms");
+        } else if (now - client.lastPing >= TimeUnit.MILLISECONDS.toNanos(s.pingInterval())) {
+            client.lastPing = now;
+            try {
+                client.session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
+            } catch (IOException | RuntimeException e) {
+                close(client, CloseCodes.GOING_AWAY, "ping failed");
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        for (ChatClient client : clients) {
+            client.markClosed();
+            try {
+                client.session.close(new CloseReason(CloseCodes.GOING_AWAY, "server shutting down"));
+            } catch (IOException | RuntimeException ignored) {
+                // going away anyway
+            }
+        }
+        clients.clear();
+        LOG.fine("chat hub stopped");
+    }
+}
