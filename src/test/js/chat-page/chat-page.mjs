@@ -31,6 +31,7 @@ async function openAs(browser, name) {
   await page.fill('#name', name);
   await page.press('#name', 'Enter');
   await page.waitForSelector('#status[data-state="online"]', { timeout: 10000 });
+  if (await page.isVisible('#join') || !(await page.isVisible('#messages'))) throw new Error('the join form did not give way');
   return page;
 }
 

@@ -73,7 +73,7 @@ public class ChatHub {
     ChatClient open(Session session, String room, String rawName, String since, String address) {
         ChatSettings s = settings();
         session.setMaxTextMessageBufferSize(s.maxFrameBytes());
-        session.setMaxIdleTimeout(s.pingInterval() + s.pongTimeout()); // a backstop: the heartbeat closes first
+        // no setMaxIdleTimeout: Tyrus counts only data frames as activity, so it closed quiet clients that answer pings
         if (!Names.validRoom(room)) {
             return refuse(session, "invalid room: use 1-64 of A-Z a-z 0-9 _ -");
         }
@@ -104,11 +104,12 @@ public class ChatHub {
         StreamMessageId from = sinceId;
         chatRoom.then(() -> (from == null ? store.last(room, s.historySize()) : store.after(room, from, s.streamMaxLength() * 2))
                 .handle((history, failure) -> {
-                    if (client.isClosed()) {
-                        return null;
-                    }
                     chatRoom.join(client);
                     client.joined = true;
+                    if (client.isClosed()) { // closed while the history was read: unregister may have missed it
+                        chatRoom.members().remove(client);
+                        return null;
+                    }
                     send(client, ChatJson.presence(chatRoom.memberNames()));
                     send(client, ChatJson.history(history == null ? List.of() : history));
                     if (failure != null) {

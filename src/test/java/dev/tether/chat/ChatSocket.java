@@ -36,6 +36,8 @@ final class ChatSocket implements AutoCloseable {
         ClientManager client = ClientManager.createClient();
         // one Grizzly transport for every connection of the JVM, not one per connection
         client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+        // the default (30 s) stops the shared transport between test classes, racing with the next class's first connect
+        client.getProperties().put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, 900);
         client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, 10_000);
         return client;
     }
