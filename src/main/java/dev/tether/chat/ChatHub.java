@@ -2,6 +2,8 @@ package dev.tether.chat;
 
 import dev.tether.redis.RedisConnector;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -41,6 +43,10 @@ public class ChatHub {
 
     @Inject
     ChatMetrics metrics;
+
+    /** Closes sockets, off socket and Redis threads and off the one-thread scheduler that runs the heartbeat. */
+    @Resource
+    ManagedExecutorService closer;
 
     private volatile ChatSettings settings;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
@@ -93,7 +99,7 @@ public class ChatHub {
         Room chatRoom = rooms.compute(room, (key, r) -> {
             Room target = r == null ? new Room(key) : r;
             ChatClient client = new ChatClient(session, key, target.freeName(wanted), address, s,
-                    connector.scheduler(), c -> close(c, CloseCodes.GOING_AWAY, "send failed or timed out"));
+                    closer, c -> close(c, CloseCodes.GOING_AWAY, "send failed or timed out"));
             target.reserve(client);
             created[0] = client;
             return target;
