@@ -108,7 +108,7 @@ public class ChatHub {
         clients.add(client);
         send(client, ChatJson.welcome(client.name, room));
         StreamMessageId from = sinceId;
-        chatRoom.then(() -> (from == null ? store.last(room, s.historySize()) : store.after(room, from, s.streamMaxLength() * 2))
+        boolean queued = chatRoom.then(s.roomQueue(), () -> (from == null ? store.last(room, s.historySize()) : store.after(room, from, s.streamMaxLength() * 2))
                 .handle((history, failure) -> {
                     chatRoom.join(client);
                     client.joined = true;
@@ -126,6 +126,10 @@ public class ChatHub {
                     }
                     return null;
                 }));
+        if (!queued) {
+            close(client, CloseCodes.TRY_AGAIN_LATER, "room busy, try again later");
+            return null;
+        }
         return client;
     }
 
@@ -170,7 +174,7 @@ public class ChatHub {
         if (room == null) {
             return;
         }
-        room.then(() -> store.append(client.room, client.name, text, s.streamMaxLength())
+        boolean queued = room.then(s.roomQueue(), () -> store.append(client.room, client.name, text, s.streamMaxLength())
                 .handle((message, failure) -> {
                     if (failure != null) {
                         send(client, ChatJson.error("message not sent: Redis did not answer"));
@@ -179,6 +183,9 @@ public class ChatHub {
                     }
                     return null;
                 }));
+        if (!queued) {
+            send(client, ChatJson.error("room busy: message not sent"));
+        }
     }
 
     void pong(ChatClient client) {
@@ -214,7 +221,7 @@ public class ChatHub {
         // join/leave cost one frame per member each: O(n²) for a room filling up, so big rooms only get presence on connect
         if (left[0] != null && client.joined && left[0].members().size() < settings().presenceBroadcastLimit()) {
             Room room = left[0];
-            room.then(() -> {
+            room.then(Integer.MAX_VALUE, () -> {
                 broadcast(room, ChatJson.joinOrLeave("leave", client.name), null);
                 return CompletableFuture.completedFuture(null);
             });

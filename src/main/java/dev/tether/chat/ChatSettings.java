@@ -20,7 +20,8 @@ public record ChatSettings(
         List<String> allowedOrigins,
         int historySize,
         int streamMaxLength,
-        int presenceBroadcastLimit) {
+        int presenceBroadcastLimit,
+        int roomQueue) {
 
     public static ChatSettings from(Config config) {
         int maxText = positive(config, "tether.chat.max-text-length", 4096);
@@ -41,7 +42,8 @@ public record ChatSettings(
                         .orElse(List.of()),
                 positive(config, "tether.chat.history-size", 50),
                 positive(config, "tether.chat.stream-max-length", 1000),
-                positive(config, "tether.chat.presence-broadcast-limit", 200));
+                positive(config, "tether.chat.presence-broadcast-limit", 200),
+                positive(config, "tether.chat.room-queue", 1000));
     }
 
     private static int positive(Config config, String name, int defaultValue) {

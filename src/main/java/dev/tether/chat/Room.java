@@ -26,6 +26,7 @@ final class Room {
     private final Map<String, ChatClient> names = new HashMap<>(); // lower-case name -> client, guarded by this
     private final Set<ChatClient> members = ConcurrentHashMap.newKeySet();
     private CompletableFuture<Object> tail = CompletableFuture.completedFuture(null);
+    private int pending; // guarded by this
 
     Room(String name) {
         this.name = name;
@@ -66,13 +67,24 @@ final class Room {
         return list;
     }
 
-    /** Runs {@code step} after every earlier step of this room has finished (failed steps are logged). */
-    synchronized void then(Supplier<? extends CompletionStage<?>> step) {
+    /**
+     * Runs {@code step} after every earlier step of this room has finished (failed steps are logged). Refuses it
+     * (false) when {@code limit} steps are already waiting, e.g. while Redis is slow, so the chain stays bounded.
+     */
+    synchronized boolean then(int limit, Supplier<? extends CompletionStage<?>> step) {
+        if (pending >= limit) {
+            return false;
+        }
+        pending++;
         tail = tail.thenCompose(ignored -> step.get().thenApply(x -> (Object) x)).handle((ok, failure) -> {
+            synchronized (this) {
+                pending--;
+            }
             if (failure != null) {
                 LOG.log(Level.FINE, "chat room step failed in " + name, failure);
             }
             return null;
         });
+        return true;
     }
 }

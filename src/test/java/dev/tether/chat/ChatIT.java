@@ -297,6 +297,42 @@ class ChatIT {
     }
 
     @Test
+    void whileRedisIsDownMessagesGetAnErrorAndConnectionsStayOpen() {
+        try (ChatSocket a = ChatSocket.joined(base, "outage", "a")) {
+            redis.kill();
+            try {
+                a.say("lost");
+                assertEquals("message not sent: Redis did not answer", a.next(Duration.ofSeconds(10)).getString("error"));
+                try (ChatSocket b = ChatSocket.open(base, "outage", "b")) {
+                    b.next("welcome");
+                    b.next("presence");
+                    assertEquals(0, b.next(Duration.ofSeconds(10)).getJsonArray("messages").size());
+                    assertEquals("history unavailable: Redis did not answer", b.next("error").getString("error"));
+                }
+            } finally {
+                redis.restart();
+            }
+            String delivered = null;
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            for (int i = 0; delivered == null && i < 15 && System.nanoTime() < end; i++) {
+                a.say("back " + i);
+                for (JsonObject frame = a.next(Duration.ofSeconds(10)); ; frame = a.next(Duration.ofSeconds(10))) {
+                    String type = frame.getString("type");
+                    if (type.equals("message")) {
+                        delivered = frame.getString("text");
+                        break;
+                    }
+                    if (type.equals("error")) {
+                        break; // Redis not reconnected yet: try again
+                    }
+                }
+            }
+            assertTrue(delivered != null && delivered.startsWith("back "), "no message delivered after Redis came back");
+            assertFalse(a.closed.isDone());
+        }
+    }
+
+    @Test
     void metricsCountConnectionsRoomsAndMessages() {
         Http http = new Http(base.resolve("/"), null);
         try (ChatSocket client = ChatSocket.joined(base, "metrics", "m")) {
