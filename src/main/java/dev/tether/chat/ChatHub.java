@@ -1,26 +1,19 @@
 package dev.tether.chat;
 
-import dev.tether.redis.RedisConnector;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.redisson.api.stream.StreamMessageId;
@@ -36,9 +29,6 @@ public class ChatHub {
     Config config;
 
     @Inject
-    RedisConnector connector;
-
-    @Inject
     ChatStore store;
 
     @Inject
@@ -52,19 +42,16 @@ public class ChatHub {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<ChatClient> clients = ConcurrentHashMap.newKeySet();
-    private ScheduledFuture<?> heartbeat;
-
-    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        ChatSettings s = settings();
-        long tick = Math.max(20, Math.min(1000, Math.min(s.pingInterval(), s.pongTimeout()) / 4));
-        heartbeat = connector.scheduler().scheduleAtFixedRate(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
-    }
 
     public ChatSettings settings() {
         if (settings == null) {
             settings = ChatSettings.from(config);
         }
         return settings;
+    }
+
+    Set<ChatClient> clients() {
+        return clients;
     }
 
     public int connections() {
@@ -259,36 +246,8 @@ public class ChatHub {
         return null;
     }
 
-    private void heartbeat() {
-        long now = System.nanoTime();
-        ChatSettings s = settings();
-        for (ChatClient client : clients) {
-            try {
-                beat(client, now, s);
-            } catch (RuntimeException e) { // an exception would cancel the periodic task for every client
-                LOG.log(Level.WARNING, "chat heartbeat failed for a client", e);
-            }
-        }
-    }
-
-    private void beat(ChatClient client, long now, ChatSettings s) {
-        if (now - client.lastPong > TimeUnit.MILLISECONDS.toNanos(s.pongTimeout())) {
-            close(client, POLICY, "no pong within " + s.pongTimeout() + " ms");
-        } else if (now - client.lastPing >= TimeUnit.MILLISECONDS.toNanos(s.pingInterval())) {
-            client.lastPing = now;
-            try {
-                client.session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
-            } catch (IOException | RuntimeException e) {
-                close(client, CloseCodes.GOING_AWAY, "ping failed");
-            }
-        }
-    }
-
     @PreDestroy
     void stop() {
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
-        }
         for (ChatClient client : clients) {
             client.markClosed();
             try {
