@@ -70,21 +70,38 @@ final class Room {
     /**
      * Runs {@code step} after every earlier step of this room has finished (failed steps are logged). Refuses it
      * (false) when {@code limit} steps are already waiting, e.g. while Redis is slow, so the chain stays bounded.
+     * The step never runs under this room's lock: it broadcasts, which may evict and unregister clients.
      */
-    synchronized boolean then(int limit, Supplier<? extends CompletionStage<?>> step) {
-        if (pending >= limit) {
-            return false;
-        }
-        pending++;
-        tail = tail.thenCompose(ignored -> step.get().thenApply(x -> (Object) x)).handle((ok, failure) -> {
-            synchronized (this) {
-                pending--;
+    boolean then(int limit, Supplier<? extends CompletionStage<?>> step) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        CompletableFuture<Object> previous;
+        synchronized (this) {
+            if (pending >= limit) {
+                return false;
             }
+            pending++;
+            previous = tail;
+            tail = done;
+        }
+        previous.whenComplete((ignored, alsoIgnored) -> run(step, done));
+        return true;
+    }
+
+    private void run(Supplier<? extends CompletionStage<?>> step, CompletableFuture<Object> done) {
+        CompletionStage<?> stage;
+        try {
+            stage = step.get();
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        stage.whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.log(Level.FINE, "chat room step failed in " + name, failure);
             }
-            return null;
+            synchronized (this) {
+                pending--;
+            }
+            done.complete(null);
         });
-        return true;
     }
 }

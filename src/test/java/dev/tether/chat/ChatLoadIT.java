@@ -109,9 +109,25 @@ class ChatLoadIT {
                 System.out.println("slow consumer: connection dropped after " + frames + " frames");
             }
             assertTrue(frames < sent, "the stalled client got " + frames + " of " + sent);
+            readers.forEach(ChatSocket::closeAsync);
+            assertAllUnregistered();
         } finally {
             readers.forEach(ChatSocket::closeAsync);
         }
+    }
+
+    /** Every close reaches the hub: the connections gauge drops to 0 (a deadlock in unregistering would keep it up). */
+    private void assertAllUnregistered() throws InterruptedException {
+        Http http = new Http(base.resolve("/"), null);
+        String line = "";
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < end; Thread.sleep(200)) {
+            line = http.get("metrics?scope=application").body().lines()
+                    .filter(l -> l.startsWith("tether_chat_connections{")).findFirst().orElse("");
+            if (line.endsWith(" 0")) {
+                return;
+            }
+        }
+        throw new AssertionError("chat connections still registered 30 s after closing them all: " + line);
     }
 
     /** Reads reader r's frames until message number {@code upTo - 1}; true if it saw the stalled client leave. */
@@ -180,6 +196,8 @@ class ChatLoadIT {
             for (ChatSocket socket : all) {
                 assertTrue(socket.inbox.isEmpty(), "an extra frame: " + socket.inbox.peek());
             }
+            all.forEach(ChatSocket::closeAsync);
+            assertAllUnregistered();
         } finally {
             pool.shutdownNow();
             sockets.forEach(ChatSocket::closeAsync);
