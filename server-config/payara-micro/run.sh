@@ -57,7 +57,7 @@ Ctrl-C stops it.
 MSG
 
 java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster --port "$port" --contextroot / \
-  --postbootcommandfile "$postboot" --deploy target/tether.war &
+  --prebootcommandfile "$postboot" --deploy target/tether.war &
 payara_pid=$!
 trap 'kill "$payara_pid" 2>/dev/null; wait "$payara_pid" 2>/dev/null; cleanup' EXIT INT TERM
 wait "$payara_pid"
