@@ -1,0 +1,56 @@
+package dev.tether.chat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.eclipse.microprofile.config.Config;
+
+/** Chat limits and timings, read once from MicroProfile Config (listed in CHAT-CONFIG.md). Times in ms. */
+public record ChatSettings(
+        int outboxMessages,
+        long outboxBytes,
+        long pingInterval,
+        long pongTimeout,
+        long sendTimeout,
+        int maxTextLength,
+        int maxFrameBytes,
+        double ratePerSecond,
+        int rateBurst,
+        int floodCloseAfter,
+        int maxConnectionsPerAddress,
+        List<String> allowedOrigins,
+        int historySize,
+        int streamMaxLength,
+        int presenceBroadcastLimit,
+        int roomQueue) {
+
+    public static ChatSettings from(Config config) {
+        int maxText = positive(config, "tether.chat.max-text-length", 4096);
+        return new ChatSettings(
+                positive(config, "tether.chat.outbox-messages", 256),
+                positive(config, "tether.chat.outbox-bytes", 1_048_576),
+                positive(config, "tether.chat.ping-interval", 25_000),
+                positive(config, "tether.chat.pong-timeout", 60_000),
+                positive(config, "tether.chat.send-timeout", 10_000),
+                maxText,
+                positive(config, "tether.chat.max-frame-bytes", maxText * 4 + 256),
+                positive(config, "tether.chat.rate-per-second", 20),
+                positive(config, "tether.chat.rate-burst", 40),
+                positive(config, "tether.chat.flood-close-after", 40),
+                positive(config, "tether.chat.max-connections-per-address", 10_000),
+                config.getOptionalValue("tether.chat.allowed-origins", String.class)
+                        .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())
+                        .orElse(List.of()),
+                positive(config, "tether.chat.history-size", 50),
+                positive(config, "tether.chat.stream-max-length", 1000),
+                positive(config, "tether.chat.presence-broadcast-limit", 200),
+                positive(config, "tether.chat.room-queue", 1000));
+    }
+
+    private static int positive(Config config, String name, int defaultValue) {
+        int value = config.getOptionalValue(name, Integer.class).orElse(defaultValue);
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,186 @@
+package dev.tether.chat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.tyrus.client.ClientManager;
+import org.glassfish.tyrus.client.ClientProperties;
+
+/** A Tyrus client connection to the chat, collecting every frame it receives (JSON) and its close reason. */
+final class ChatSocket implements AutoCloseable {
+
+    private static final ClientManager CLIENT = client();
+
+    final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+    final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    private Session session;
+    /** Set before connecting to drop join and leave frames (1,000 joins make half a million of them). */
+    private boolean dropJoinLeave;
+
+    private static ClientManager client() {
+        ClientManager client = ClientManager.createClient();
+        // one Grizzly transport for every connection of the JVM, not one per connection
+        client.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
+        // the default (30 s) stops the shared transport between test classes, racing with the next class's first connect
+        client.getProperties().put(ClientProperties.SHARED_CONTAINER_IDLE_TIMEOUT, 900);
+        client.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, 10_000);
+        return client;
+    }
+
+    /** ws://127.0.0.1:port/ctx/ws/chat/room?name=… (extra is appended to the query as is). */
+    static URI uri(URI base, String room, String name, String extra) {
+        if (!"127.0.0.1".equals(base.getHost())) {
+            throw new IllegalArgumentException("tests talk to 127.0.0.1 only");
+        }
+        String query = name == null ? "" : "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        if (extra != null) {
+            query += (query.isEmpty() ? "?" : "&") + extra;
+        }
+        return URI.create("ws://127.0.0.1:" + base.getPort() + base.getRawPath() + "ws/chat/" + room + query);
+    }
+
+    static ChatSocket open(URI base, String room, String name) {
+        return open(uri(base, room, name, null));
+    }
+
+    static ChatSocket open(URI uri) {
+        return open(uri, false);
+    }
+
+    static ChatSocket open(URI uri, boolean dropJoinLeave) {
+        ChatSocket socket = new ChatSocket();
+        socket.dropJoinLeave = dropJoinLeave;
+        try {
+            socket.session = CLIENT.connectToServer(socket.new Listener(), ClientEndpointConfig.Builder.create().build(), uri);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot connect to " + uri, e);
+        }
+        return socket;
+    }
+
+    /** Opens and reads welcome, presence and history; answers the history frame. */
+    static ChatSocket joined(URI base, String room, String name) {
+        ChatSocket socket = open(base, room, name);
+        socket.next("welcome");
+        socket.next("presence");
+        socket.history = socket.next("history");
+        return socket;
+    }
+
+    JsonObject history;
+
+    void send(String frame) {
+        try {
+            session.getBasicRemote().sendText(frame);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void say(String text) {
+        send(Json.createObjectBuilder().add("type", "message").add("text", text).build().toString());
+    }
+
+    /** The next frame within 5 s. */
+    JsonObject next() {
+        return next(Duration.ofSeconds(5));
+    }
+
+    JsonObject next(Duration timeout) {
+        try {
+            JsonObject frame = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + timeout + (closed.isDone() ? "; closed: " + closed.join() : ""));
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next frame, which must be of {@code type}. */
+    JsonObject next(String type) {
+        JsonObject frame = next();
+        if (!type.equals(frame.getString("type"))) {
+            throw new AssertionError("expected a " + type + " frame, got " + frame);
+        }
+        return frame;
+    }
+
+    /** The close reason within 10 s. */
+    CloseReason closeReason() {
+        try {
+            return closed.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("not closed within 10 s", e);
+        }
+    }
+
+    /** Starts the closing handshake without waiting for it. */
+    void closeAsync() {
+        try {
+            session.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        if (session != null && session.isOpen()) {
+            try {
+                session.close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            closed.get(5, TimeUnit.SECONDS); // the server has run its @OnClose when the close reply arrives
+        } catch (Exception ignored) {
+            // reported by the tests that care
+        }
+    }
+
+    private final class Listener extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.addMessageHandler(new MessageHandler.Whole<String>() {
+                @Override
+                public void onMessage(String text) {
+                    if (dropJoinLeave && (text.startsWith("{\"type\":\"join\"") || text.startsWith("{\"type\":\"leave\""))) {
+                        return;
+                    }
+                    try (var reader = Json.createReader(new StringReader(text))) {
+                        inbox.add(reader.readObject());
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void onClose(Session session, CloseReason reason) {
+            closed.complete(reason);
+        }
+
+        @Override
+        public void onError(Session session, Throwable failure) {
+            closed.complete(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, String.valueOf(failure)));
+        }
+    }
+}
