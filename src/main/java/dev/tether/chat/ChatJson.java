@@ -1,6 +1,6 @@
 package dev.tether.chat;
 
-import jakarta.json.Json;
+import dev.tether.web.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -23,7 +23,7 @@ final class ChatJson {
 
     static Inbound parse(String frame) {
         JsonValue value;
-        try (var reader = Json.createReader(new StringReader(frame))) {
+        try (var reader = Jsonp.PROVIDER.createReader(new StringReader(frame))) {
             value = reader.readValue();
         } catch (JsonException | IllegalStateException e) {
             return new Inbound(null, null, "malformed JSON");
@@ -31,7 +31,7 @@ final class ChatJson {
         if (!(value instanceof JsonObject object)) {
             return new Inbound(null, null, "expected a JSON object");
         }
-        JsonValue type = object.getOrDefault("type", Json.createValue("message"));
+        JsonValue type = object.getOrDefault("type", Jsonp.PROVIDER.createValue("message"));
         if (!(type instanceof JsonString typeString)) {
             return new Inbound(null, null, "\"type\" must be a string");
         }
@@ -45,19 +45,19 @@ final class ChatJson {
     }
 
     static String welcome(String name, String room) {
-        return Json.createObjectBuilder().add("type", "welcome").add("name", name).add("room", room).build().toString();
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "welcome").add("name", name).add("room", room).build().toString();
     }
 
     static String presence(Collection<String> users) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = Jsonp.PROVIDER.createArrayBuilder();
         users.forEach(array::add);
-        return Json.createObjectBuilder().add("type", "presence").add("users", array).build().toString();
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "presence").add("users", array).build().toString();
     }
 
     static String history(List<ChatMessage> messages) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = Jsonp.PROVIDER.createArrayBuilder();
         messages.forEach(m -> array.add(messageObject(m)));
-        return Json.createObjectBuilder().add("type", "history").add("messages", array).build().toString();
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "history").add("messages", array).build().toString();
     }
 
     static String message(ChatMessage m) {
@@ -65,15 +65,15 @@ final class ChatJson {
     }
 
     static String joinOrLeave(String type, String name) {
-        return Json.createObjectBuilder().add("type", type).add("name", name).build().toString();
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", type).add("name", name).build().toString();
     }
 
     static String error(String error) {
-        return Json.createObjectBuilder().add("type", "error").add("error", error).build().toString();
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "error").add("error", error).build().toString();
     }
 
     private static JsonObjectBuilder messageObject(ChatMessage m) {
-        return Json.createObjectBuilder().add("type", "message").add("id", m.id()).add("room", m.room())
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "message").add("id", m.id()).add("room", m.room())
                 .add("from", m.from()).add("text", m.text()).add("ts", m.ts());
     }
 
