@@ -23,6 +23,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -61,6 +62,7 @@ class ChatIT {
     }
 
     @Test
+    @Tag("smoke")
     void twoClientsChatInOneRoomButNotInAnother() {
         try (ChatSocket alice = ChatSocket.joined(base, "one", "alice");
                 ChatSocket bob = ChatSocket.joined(base, "one", "bob");
@@ -103,6 +105,7 @@ class ChatIT {
     }
 
     @Test
+    @Tag("smoke")
     void historyOnConnectAndResumeWithSince() {
         List<String> ids = new ArrayList<>();
         try (ChatSocket w1 = ChatSocket.joined(base, "history", "w1"); ChatSocket w2 = ChatSocket.joined(base, "history", "w2")) {
@@ -234,6 +237,7 @@ class ChatIT {
     }
 
     @Test
+    @Tag("smoke")
     void aForeignOriginIsRefusedWith403() throws Exception {
         URI uri = ChatSocket.uri(base, "origin", "o", null);
         try (RawWebSocket foreign = new RawWebSocket(uri, "http://evil.example", 0)) {
