@@ -1,0 +1,99 @@
+package dev.tether.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Payara Micro run by a test itself (for what Arquillian cannot do: stopping the server under connected clients,
+ * restarting it). Same options as the run script: --nocluster, loopback only, context root /.
+ */
+public final class PayaraProcess implements AutoCloseable {
+
+    private final int port;
+    private final Process process;
+
+    private PayaraProcess(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    public static PayaraProcess start(Map<String, String> env, File log) {
+        try {
+            int port = RedisServer.freePort();
+            String basedir = System.getProperty("tether.basedir", ".");
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    System.getProperty("java.home") + "/bin/java", "-jar", System.getProperty("payara.microJar"),
+                    "--nocluster", "--port", Integer.toString(port), "--contextroot", "/",
+                    "--prebootcommandfile", basedir + "/server-config/payara-micro/pre-boot-commands.asadmin",
+                    "--deploy", System.getProperty("tether.war")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            builder.environment().putAll(env);
+            PayaraProcess payara = new PayaraProcess(port, builder.start());
+            Runtime.getRuntime().addShutdownHook(new Thread(payara::kill));
+            payara.awaitLive();
+            return payara;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** SIGTERM, as Ctrl-C or an orchestrator would: the application undeploys; then waits for the exit. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("Payara Micro (pid " + process.pid() + ") did not stop within 60 s of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            kill();
+        }
+    }
+
+    private void kill() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    private void awaitLive() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited with " + process.exitValue());
+            }
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(base().resolve("/health/live"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            RedisServer.sleep(250);
+        }
+        kill();
+        throw new IllegalStateException("Payara Micro did not answer /health/live within 180 s");
+    }
+}
