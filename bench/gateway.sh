@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tether's Upstash API against Webdis (its peer for Redis over HTTP): the same Redis, the same machine,
-# the same wrk load, loopback only. Prints requests/s and latency for each, GET and INCR.
+# the same wrk load, loopback only. Prints requests/s, commands/s and latency: GET, INCR, and Tether's pipeline.
 #   bench/gateway.sh                      # 10 s per case, 32 connections
 #   DURATION=30s CONNS=64 bench/gateway.sh
 # Needs: apt-get install -y wrk webdis redis-server (and Java 17 + Maven for Tether).
@@ -49,15 +49,20 @@ wrk.method = "POST"
 wrk.body = '["GET","bench:key"]'
 wrk.headers["Content-Type"] = "application/json"
 LUA
+python3 - "$work/pipeline.lua" <<'PY'
+import sys
+body = "[" + ",".join('["GET","bench:key"]' for _ in range(100)) + "]"
+open(sys.argv[1], "w").write('wrk.method = "POST"\nwrk.body = \'%s\'\nwrk.headers["Content-Type"] = "application/json"\n' % body)
+PY
 cat >"$work/incr.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = '["INCR","bench:counter"]'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-run() { # name url [script]
-  local name=$1 url=$2 script=${3:-}
-  wrk -t2 -c"$conns" -d3s ${script:+-s "$script"} "$url" >/dev/null   # warm-up
+run() { # name url [script] [commands per request]
+  local name=$1 url=$2 script=${3:-} per=${4:-1}
+  wrk -t2 -c"$conns" -d"${WARMUP:-15s}" ${script:+-s "$script"} "$url" >/dev/null   # warm-up (the JVM compiles hot code)
   local out
   out=$(wrk -t2 -c"$conns" -d"$duration" --latency ${script:+-s "$script"} "$url")
   local rps p50 p99 errors
@@ -65,11 +70,14 @@ run() { # name url [script]
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf '%-22s %12s req/s   p50 %-9s p99 %-9s %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-no errors}"
+  printf '%-24s %10s req/s %10s commands/s   p50 %-9s p99 %-9s %s\n' "$name" "$rps" \
+    "$(awk -v r="$rps" -v n="$per" 'BEGIN {printf "%.0f", r * n}')" "$p50" "$p99" "${errors:-no errors}"
 }
 
-echo "wrk: 2 threads, $conns connections, $duration per case; Redis $(redis-server --version | awk '{print $3}')"
+echo "wrk: 2 threads, $conns connections, $duration per case after ${WARMUP:-15s} of warm-up; Redis $(redis-server --version | awk '{print $3}')"
 run "tether GET"  "http://127.0.0.1:$tether_port/redis" "$work/get.lua"
 run "webdis GET"  "http://127.0.0.1:$webdis_port/GET/bench:key"
 run "tether INCR" "http://127.0.0.1:$tether_port/redis" "$work/incr.lua"
 run "webdis INCR" "http://127.0.0.1:$webdis_port/INCR/bench:counter2"
+# Webdis has no pipeline over HTTP: one command per request is all it offers
+run "tether pipeline 100 GET" "http://127.0.0.1:$tether_port/redis/pipeline" "$work/pipeline.lua" 100
