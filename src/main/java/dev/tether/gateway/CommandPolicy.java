@@ -111,10 +111,6 @@ public class CommandPolicy {
         return new Plan(command, true, wait);
     }
 
-    public boolean isReadOnly(CommandCatalog.Info info) {
-        return !info.writes();
-    }
-
     private static Set<String> names(Optional<String> list) {
         return list.map(s -> Arrays.stream(s.split(","))
                         .map(String::trim)

@@ -68,10 +68,6 @@ public final class AsyncGate {
         });
     }
 
-    public synchronized int inUse() {
-        return inUse;
-    }
-
     public synchronized int waiting() {
         return waiting.size();
     }

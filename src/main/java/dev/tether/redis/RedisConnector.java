@@ -9,10 +9,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.io.File;
 import java.io.IOException;
@@ -78,12 +76,6 @@ public class RedisConnector {
     public RedissonClient client() {
         settings();
         return redisson;
-    }
-
-    @Produces
-    @Dependent
-    RedissonClient produceClient() {
-        return client();
     }
 
     public RedisInternals internals() {
