@@ -30,7 +30,6 @@ public class RedisMonitor {
     long intervalMillis;
 
     private volatile Status status = new Status(false, "not checked yet", 0);
-    private volatile boolean checkedDown;
     private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
     private long recorded;
     private ScheduledFuture<?> task;
@@ -55,7 +54,8 @@ public class RedisMonitor {
 
     /** False only after a check failed: before the first check requests go through. */
     public boolean reachable() {
-        return !checkedDown;
+        Status now = status;
+        return now.up() || now.checkedAt() == 0;
     }
 
     private void check() {
@@ -87,7 +87,6 @@ public class RedisMonitor {
         recorded = sequence;
         Status previous = status;
         status = next;
-        checkedDown = !next.up();
         if (previous.up() != next.up()) {
             LOG.info(() -> "Redis is " + (next.up() ? "up" : "down") + ": " + next.detail());
         }

@@ -186,6 +186,9 @@ class ResilienceIT {
                 && s.body().startsWith("{\"error\":")));
         assertTrue(samples.stream().filter(s -> s.status() == 503).anyMatch(s -> s.body().contains("busy")),
                 () -> summary(samples));
+        long slowestBusy = samples.stream().filter(s -> s.body().contains("busy")).mapToLong(Load.Sample::millis)
+                .max().orElse(0);
+        assertTrue(slowestBusy <= ACQUIRE + 700, "a 'busy' 503 took " + slowestBusy + " ms, acquire timeout " + ACQUIRE);
         assertTrue(slowest <= ACQUIRE + TIMEOUT + 1_000, "a request took " + slowest + " ms");
         try (RespClient check = redis.client()) {
             long ok = byStatus.getOrDefault(200, 0L);

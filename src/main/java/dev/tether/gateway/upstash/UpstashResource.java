@@ -1,7 +1,6 @@
 package dev.tether.gateway.upstash;
 
 import dev.tether.gateway.Access;
-import dev.tether.gateway.Command;
 import dev.tether.gateway.CommandEngine;
 import dev.tether.gateway.Reply;
 import dev.tether.web.BodyLimit;
@@ -24,6 +23,8 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 
 /**
@@ -51,55 +52,50 @@ public class UpstashResource {
 
     @POST
     public CompletionStage<Response> command(InputStream body) {
-        return answer(() -> {
-            Access access = access();
-            Command command = UpstashRequests.command(read(body));
-            boolean base64 = base64();
-            return engine.execute(command, access).thenApply(reply -> single(reply, base64));
-        });
+        return answer(() -> UpstashRequests.command(read(body)), engine::execute, UpstashResource::single);
     }
 
     @POST
     @Path("pipeline")
     public CompletionStage<Response> pipeline(InputStream body) {
-        return answer(() -> {
-            Access access = access();
-            List<Command> commands = UpstashRequests.commands(read(body));
-            boolean base64 = base64();
-            return engine.pipeline(commands, access).thenApply(replies -> slots(replies, base64));
-        });
+        return answer(() -> UpstashRequests.commands(read(body)), engine::pipeline, UpstashResource::slots);
     }
 
     @POST
     @Path("multi-exec")
     public CompletionStage<Response> transaction(InputStream body) {
-        return answer(() -> {
-            Access access = access();
-            List<Command> commands = UpstashRequests.commands(read(body));
-            boolean base64 = base64();
-            return engine.transaction(commands, access).thenApply(replies -> slots(replies, base64));
-        });
+        return answer(() -> UpstashRequests.commands(read(body)), engine::transaction, UpstashResource::slots);
     }
 
     @GET
     @Path("{path: .+}")
     public CompletionStage<Response> pathGet(@Encoded @PathParam("path") String path) {
-        return pathStyle(path, null);
+        return answer(() -> UpstashRequests.path(path, request.getQueryString(), null), engine::execute,
+                UpstashResource::single);
     }
 
     @POST
     @Path("{path: .+}")
     public CompletionStage<Response> pathPost(@Encoded @PathParam("path") String path, InputStream body) {
-        return pathStyle(path, body);
+        return answer(() -> UpstashRequests.path(path, request.getQueryString(), read(body)), engine::execute,
+                UpstashResource::single);
     }
 
-    private CompletionStage<Response> pathStyle(String path, InputStream body) {
-        return answer(() -> {
+    /**
+     * Authenticates (before reading the body), parses, hands over to the engine and renders the reply; whatever
+     * fails, now or later, becomes the right status with a JSON error.
+     */
+    private <T, R> CompletionStage<Response> answer(Supplier<T> parse, BiFunction<T, Access, CompletionStage<R>> run,
+                                                   BiFunction<R, Boolean, Response> render) {
+        try {
             Access access = access();
-            Command command = UpstashRequests.path(path, request.getQueryString(), body == null ? null : read(body));
+            T parsed = parse.get();
             boolean base64 = base64();
-            return engine.execute(command, access).thenApply(reply -> single(reply, base64));
-        });
+            return run.apply(parsed, access).thenApply(result -> render.apply(result, base64))
+                    .exceptionally(Failures::toResponse);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(Failures.toResponse(e));
+        }
     }
 
     private Access access() {
@@ -126,17 +122,6 @@ public class UpstashResource {
 
     private static Response json(int status, byte[] body) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
-    }
-
-    /** Runs the handler; whatever fails, synchronously or later, becomes the right status with a JSON error. */
-    private static CompletionStage<Response> answer(java.util.function.Supplier<CompletionStage<Response>> handler) {
-        CompletionStage<Response> stage;
-        try {
-            stage = handler.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(Failures.toResponse(e));
-        }
-        return stage.exceptionally(Failures::toResponse);
     }
 
 }
