@@ -66,7 +66,8 @@ public class ChatHub {
     ChatClient open(Session session, String room, String rawName, String since, String address) {
         ChatSettings s = settings();
         session.setMaxTextMessageBufferSize(s.maxFrameBytes());
-        // no setMaxIdleTimeout: Tyrus counts only data frames as activity, so it closed quiet clients that answer pings
+        // no idle timeout: Tyrus counts only data frames as activity, so it closed quiet clients that answer pings
+        TyrusIdleTimer.bypass(session);
         if (!Names.validRoom(room)) {
             return refuse(session, "invalid room: use 1-64 of A-Z a-z 0-9 _ -");
         }
