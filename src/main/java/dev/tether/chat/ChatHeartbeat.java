@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Pings every chat client each ping-interval and closes those without a pong for pong-timeout. */
+/**
+ * Pings every chat client each ping-interval and closes those without a pong for pong-timeout; every
+ * presence-interval, has the rooms with joins or leaves broadcast them (one frame per room and tick).
+ */
 @ApplicationScoped
 public class ChatHeartbeat {
 
@@ -27,17 +30,29 @@ public class ChatHeartbeat {
     RedisConnector connector;
 
     private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> presence;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         ChatSettings s = hub.settings();
         long tick = Math.max(20, Math.min(1000, Math.min(s.pingInterval(), s.pongTimeout()) / 4));
         ticker = connector.scheduler().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+        presence = connector.scheduler().scheduleAtFixedRate(this::flushPresence, s.presenceInterval(),
+                s.presenceInterval(), TimeUnit.MILLISECONDS);
+    }
+
+    private void flushPresence() {
+        try {
+            hub.flushPresence();
+        } catch (RuntimeException e) { // an exception would cancel the periodic task
+            LOG.log(Level.WARNING, "chat presence flush failed", e);
+        }
     }
 
     @PreDestroy
     void stop() {
         if (ticker != null) {
             ticker.cancel(false);
+            presence.cancel(false);
         }
     }
 

@@ -9,16 +9,17 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.redisson.api.stream.StreamMessageId;
 
-/** Registers chat connections, keeps rooms and presence, stores messages and fans them out to the outboxes. */
+/**
+ * Registers chat connections, checks what clients send, and hands each room's work (stores, joins, presence) to
+ * its {@link RoomWorker}; keeps rooms, per-address counts and the rooms with presence changes to flush.
+ */
 @ApplicationScoped
 public class ChatHub {
 
@@ -39,6 +40,8 @@ public class ChatHub {
     ManagedExecutorService closer;
 
     private volatile ChatSettings settings;
+    private volatile RoomWorker worker;
+    private final Set<Room> dirty = ConcurrentHashMap.newKeySet();
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<ChatClient> clients = ConcurrentHashMap.newKeySet();
@@ -48,6 +51,13 @@ public class ChatHub {
             settings = ChatSettings.from(config);
         }
         return settings;
+    }
+
+    private RoomWorker worker() {
+        if (worker == null) {
+            worker = new RoomWorker(this, store, store.executor());
+        }
+        return worker;
     }
 
     Set<ChatClient> clients() {
@@ -95,26 +105,7 @@ public class ChatHub {
         ChatClient client = created[0];
         clients.add(client);
         send(client, ChatJson.welcome(client.name, room));
-        StreamMessageId from = sinceId;
-        boolean queued = chatRoom.then(s.roomQueue(), () -> (from == null ? store.last(room, s.historySize()) : store.after(room, from, s.streamMaxLength() * 2))
-                .handle((history, failure) -> {
-                    chatRoom.join(client);
-                    client.joined = true;
-                    if (client.isClosed()) { // closed while the history was read: unregister may have missed it
-                        chatRoom.members().remove(client);
-                        return null;
-                    }
-                    send(client, ChatJson.presence(chatRoom.memberNames()));
-                    send(client, ChatJson.history(history == null ? List.of() : history));
-                    if (failure != null) {
-                        send(client, ChatJson.error("history unavailable: Redis did not answer"));
-                    }
-                    if (chatRoom.members().size() <= s.presenceBroadcastLimit()) {
-                        broadcast(chatRoom, ChatJson.joinOrLeave("join", client.name), client);
-                    }
-                    return null;
-                }));
-        if (!queued) {
+        if (!worker().submit(chatRoom, new Room.Join(client, sinceId))) {
             close(client, CloseCodes.TRY_AGAIN_LATER, "room busy, try again later");
             return null;
         }
@@ -127,7 +118,7 @@ public class ChatHub {
             return;
         }
         ChatSettings s = settings();
-        if (frame.length() > s.maxFrameBytes() || Outbox.Frame.of(frame).bytes() > s.maxFrameBytes()) {
+        if (frame.length() > s.maxFrameBytes() || Outbox.utf8Length(frame) > s.maxFrameBytes()) {
             close(client, CloseCodes.TOO_BIG, "frame larger than " + s.maxFrameBytes() + " bytes", true);
             return;
         }
@@ -159,19 +150,7 @@ public class ChatHub {
         }
         metrics.messageIn();
         Room room = rooms.get(client.room);
-        if (room == null) {
-            return;
-        }
-        boolean queued = room.then(s.roomQueue(), () -> store.append(client.room, client.name, text, s.streamMaxLength())
-                .handle((message, failure) -> {
-                    if (failure != null) {
-                        send(client, ChatJson.error("message not sent: Redis did not answer"));
-                    } else {
-                        broadcast(room, ChatJson.message(message), null);
-                    }
-                    return null;
-                }));
-        if (!queued) {
+        if (room != null && !worker().submit(room, new Room.Append(client, text))) {
             send(client, ChatJson.error("room busy: message not sent"));
         }
     }
@@ -206,36 +185,41 @@ public class ChatHub {
             left[0] = room;
             return room.release(client) ? null : room;
         });
-        // join/leave cost one frame per member each: O(n²) for a room filling up, so big rooms only get presence on connect
-        if (left[0] != null && client.joined && left[0].members().size() < settings().presenceBroadcastLimit()) {
-            Room room = left[0];
-            room.then(Integer.MAX_VALUE, () -> {
-                broadcast(room, ChatJson.joinOrLeave("leave", client.name), null);
-                return CompletableFuture.completedFuture(null);
-            });
+        if (left[0] != null && client.joined) {
+            presenceChanged(left[0]);
         }
     }
 
-    private void broadcast(Room room, String text, ChatClient except) {
-        Outbox.Frame frame = Outbox.Frame.of(text);
-        for (ChatClient member : room.members()) {
-            if (member != except) {
-                send(member, frame);
+    /** The room has presence events to broadcast at the next presence tick. */
+    void presenceChanged(Room room) {
+        dirty.add(room);
+    }
+
+    /** Every presence-interval: one frame per changed room with all its joins and leaves since the last tick. */
+    void flushPresence() {
+        for (Room room : dirty) {
+            dirty.remove(room);
+            if (room.presencePending()) {
+                worker().submit(room, Room.Flush.PRESENCE);
             }
         }
     }
 
-    private void send(ChatClient client, String text) {
+    void send(ChatClient client, String text) {
         send(client, Outbox.Frame.of(text));
+        metrics.messagesOut(1);
     }
 
-    private void send(ChatClient client, Outbox.Frame frame) {
-        if (client.send(frame)) {
-            metrics.messageOut();
-        } else {
+    /** Queues a frame to one client, or evicts it when its outbox is full. Counted by the caller ({@link #sent}). */
+    void send(ChatClient client, Outbox.Frame frame) {
+        if (!client.send(frame)) {
             metrics.eviction();
             close(client, POLICY, "too slow");
         }
+    }
+
+    void sent(int frames) {
+        metrics.messagesOut(frames);
     }
 
     private ChatClient refuse(Session session, String reason) {

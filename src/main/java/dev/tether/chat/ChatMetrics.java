@@ -33,8 +33,10 @@ public class ChatMetrics {
         in.increment();
     }
 
-    void messageOut() {
-        out.increment();
+    void messagesOut(int frames) {
+        for (int i = 0; i < frames; i++) {
+            out.increment();
+        }
     }
 
     void eviction() {

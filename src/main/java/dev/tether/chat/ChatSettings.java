@@ -20,7 +20,7 @@ public record ChatSettings(
         List<String> allowedOrigins,
         int historySize,
         int streamMaxLength,
-        int presenceBroadcastLimit,
+        int presenceInterval,
         int roomQueue) {
 
     public static ChatSettings from(Config config) {
@@ -42,7 +42,7 @@ public record ChatSettings(
                         .orElse(List.of()),
                 positive(config, "tether.chat.history-size", 50),
                 positive(config, "tether.chat.stream-max-length", 1000),
-                positive(config, "tether.chat.presence-broadcast-limit", 200),
+                positive(config, "tether.chat.presence-interval", 100),
                 positive(config, "tether.chat.room-queue", 1000));
     }
 

@@ -7,14 +7,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.redisson.api.RStream;
+import java.util.concurrent.Executor;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RStreamAsync;
 import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * A room's messages in the Redis stream {@code tether:chat:<room>}, through Redisson's async API only. Results
+ * A room's messages in the Redis stream {@code tether:chat:<room>}, through Redisson's async batches only. Results
  * continue on {@link RedisConnector#executor()}, so a broadcast to many clients never runs on a Redisson Netty thread.
  */
 @ApplicationScoped
@@ -23,28 +27,65 @@ public class ChatStore {
     @Inject
     RedisConnector connector;
 
-    /** XADD … MAXLEN ~ max: the stored message with its stream id. */
-    CompletionStage<ChatMessage> append(String room, String from, String text, int maxLength) {
-        return stream(room).addAsync(StreamAddArgs.entries(Map.of("from", from, "text", text))
-                        .trimNonStrict().maxLen(maxLength).noLimit())
-                .thenApplyAsync(id -> new ChatMessage(id.toString(), room, from, text, id.getId0()), connector.executor());
-    }
-
-    /** The last {@code count} messages, oldest first. */
-    CompletionStage<List<ChatMessage>> last(String room, int count) {
-        return stream(room).rangeReversedAsync(count, StreamMessageId.MAX, StreamMessageId.MIN)
-                .thenApplyAsync(entries -> {
-                    List<ChatMessage> list = toMessages(room, entries);
-                    Collections.reverse(list);
-                    return list;
+    /**
+     * Runs the Redis commands of a room's batch as one pipeline, in order: XADD … MAXLEN ~ for each Append, the
+     * history read for each Join. Continues on {@link RedisConnector#executor()} with one result per step: the
+     * new message's {@link StreamMessageId}, a Join's {@code List<ChatMessage>}, a {@link Throwable} when Redis
+     * did not answer, or null for steps without a command.
+     */
+    CompletionStage<Object[]> batch(String room, List<Room.Step> steps, ChatSettings s) {
+        RBatch batch = connector.client().createBatch(BatchOptions.defaults().retryAttempts(0));
+        RStreamAsync<String, String> stream = batch.getStream(key(room), StringCodec.INSTANCE);
+        List<CompletableFuture<?>> futures = new ArrayList<>(steps.size());
+        for (Room.Step step : steps) {
+            futures.add(command(stream, step, s));
+        }
+        Object[] results = new Object[steps.size()];
+        if (futures.stream().allMatch(f -> f == null)) {
+            return CompletableFuture.completedFuture(results);
+        }
+        batch.executeAsync();
+        return CompletableFuture.allOf(futures.stream().filter(f -> f != null).toArray(CompletableFuture[]::new))
+                .handleAsync((ignored, failure) -> {
+                    for (int i = 0; i < results.length; i++) {
+                        results[i] = result(room, steps.get(i), futures.get(i));
+                    }
+                    return results;
                 }, connector.executor());
     }
 
-    /** Every stored message after {@code since} (exclusive), oldest first, at most {@code count}. */
-    CompletionStage<List<ChatMessage>> after(String room, StreamMessageId since, int count) {
-        StreamMessageId from = new StreamMessageId(since.getId0(), since.getId1() + 1);
-        return stream(room).rangeAsync(count, from, StreamMessageId.MAX)
-                .thenApplyAsync(entries -> toMessages(room, entries), connector.executor());
+    private static CompletableFuture<?> command(RStreamAsync<String, String> stream, Room.Step step, ChatSettings s) {
+        if (step instanceof Room.Append a) {
+            return stream.addAsync(StreamAddArgs.entries(Map.of("from", a.from().name, "text", a.text()))
+                    .trimNonStrict().maxLen(s.streamMaxLength()).noLimit()).toCompletableFuture();
+        }
+        if (step instanceof Room.Join j) {
+            return j.since() == null
+                    ? stream.rangeReversedAsync(s.historySize(), StreamMessageId.MAX, StreamMessageId.MIN).toCompletableFuture()
+                    : stream.rangeAsync(s.streamMaxLength() * 2,
+                            new StreamMessageId(j.since().getId0(), j.since().getId1() + 1), StreamMessageId.MAX).toCompletableFuture();
+        }
+        return null;
+    }
+
+    private static Object result(String room, Room.Step step, CompletableFuture<?> future) {
+        if (future == null) {
+            return null;
+        }
+        try {
+            Object value = future.join();
+            if (step instanceof Room.Join j && value instanceof Map<?, ?> entries) {
+                @SuppressWarnings("unchecked")
+                List<ChatMessage> list = toMessages(room, (Map<StreamMessageId, Map<String, String>>) entries);
+                if (j.since() == null) {
+                    Collections.reverse(list);
+                }
+                return list;
+            }
+            return value;
+        } catch (RuntimeException e) {
+            return e;
+        }
     }
 
     /** Parses "ms-seq" (or "ms"), or null. */
@@ -60,8 +101,13 @@ public class ChatStore {
         }
     }
 
-    private RStream<String, String> stream(String room) {
-        return connector.client().getStream("tether:chat:" + room, StringCodec.INSTANCE);
+    /** Where batch results continue (and room workers run): never a Redisson Netty thread. */
+    Executor executor() {
+        return connector.executor();
+    }
+
+    static String key(String room) {
+        return "tether:chat:" + room;
     }
 
     private static List<ChatMessage> toMessages(String room, Map<StreamMessageId, Map<String, String>> entries) {

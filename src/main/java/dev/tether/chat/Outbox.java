@@ -3,13 +3,14 @@ package dev.tether.chat;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
  * A bounded per-connection send queue drained by at most one in-flight async send, so broadcasters never
- * block on a slow client and sends never overlap. {@link #offer} returns false when the queue is full.
+ * block on a slow client and sends never overlap. When several frames wait, the next send carries them all as
+ * one JSON array of their events (as gorilla's writer drains its channel into one frame). {@link #offer} returns
+ * false when the queue is full.
  */
 final class Outbox {
 
@@ -30,11 +31,52 @@ final class Outbox {
         this.onSendFailure = onSendFailure;
     }
 
-    /** A text frame and its UTF-8 size, computed once per broadcast rather than once per receiver. */
+    /** A text frame (one event object or an array of them) and its UTF-8 size, made once per broadcast. */
     record Frame(String text, int bytes) {
         static Frame of(String text) {
-            return new Frame(text, text.getBytes(StandardCharsets.UTF_8).length);
+            return new Frame(text, utf8Length(text));
         }
+    }
+
+    /** UTF-8 bytes of {@code s} without encoding it (an unpaired surrogate counts as the 3 bytes of U+FFFD). */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes++;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2; // 4 bytes for 2 chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** One frame carrying the events of {@code frames} in order: a JSON array, arrays flattened. */
+    static String merge(Frame[] frames) {
+        int length = 2;
+        for (Frame f : frames) {
+            length += f.text().length() + 1;
+        }
+        StringBuilder out = new StringBuilder(length).append('[');
+        for (int i = 0; i < frames.length; i++) {
+            String text = frames[i].text();
+            if (i > 0) {
+                out.append(',');
+            }
+            if (text.charAt(0) == '[') {
+                out.append(text, 1, text.length() - 1);
+            } else {
+                out.append(text);
+            }
+        }
+        return out.append(']').toString();
     }
 
     /** Queues {@code frame}; false if that would exceed the bounds (the caller evicts the client). */
@@ -82,17 +124,28 @@ final class Outbox {
         return queue.size();
     }
 
-    private Frame next() {
+    /** The text of the next send (every waiting frame, merged), or null when there is nothing to send. */
+    private String next() {
         Runnable closer;
+        Frame[] waiting;
         synchronized (this) {
-            Frame frame = closed ? null : queue.poll();
-            if (frame != null) {
-                bytes -= frame.bytes();
-                return frame;
+            if (!closed && queue.size() == 1) {
+                bytes = 0;
+                return queue.poll().text();
             }
-            sending = false;
-            closer = closed ? null : afterDrain;
+            if (!closed && !queue.isEmpty()) {
+                waiting = queue.toArray(new Frame[0]);
+                queue.clear();
+                bytes = 0;
+            } else {
+                waiting = null;
+                sending = false;
+            }
+            closer = waiting != null || closed ? null : afterDrain;
             closed |= closer != null;
+        }
+        if (waiting != null) {
+            return merge(waiting);
         }
         if (closer != null) {
             closer.run();
@@ -102,11 +155,11 @@ final class Outbox {
 
     /** Sends until the queue is empty; a send that completes inline continues the loop instead of recursing. */
     private void drain() {
-        Frame frame;
-        while ((frame = next()) != null) {
+        String text;
+        while ((text = next()) != null) {
             Send send = new Send();
             try {
-                remote.sendText(frame.text(), send);
+                remote.sendText(text, send);
             } catch (RuntimeException closedMeanwhile) { // Tyrus throws IllegalStateException once the session closed
                 close();
                 onSendFailure.accept(closedMeanwhile);
