@@ -34,7 +34,8 @@
     ws.onmessage = (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch { return; }
-      handle(frame);
+      // a frame is one event, or an array of events in order (what was queued for this client, sent at once)
+      (Array.isArray(frame) ? frame : [frame]).forEach(handle);
     };
     ws.onclose = (event) => {
       if (state.socket !== ws) return;
@@ -81,13 +82,14 @@
       case 'message':
         addMessage(frame);
         break;
-      case 'join':
+      case 'join': // presence changes come batched per room; a join already in the list (ours) is no news
+        if (state.users.has(frame.name)) break;
         state.users.add(frame.name);
         renderUsers();
         notice(frame.name + ' joined');
         break;
       case 'leave':
-        state.users.delete(frame.name);
+        if (!state.users.delete(frame.name)) break;
         renderUsers();
         notice(frame.name + ' left');
         break;

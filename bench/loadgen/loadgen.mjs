@@ -2,8 +2,9 @@
 // total rate R, each text stamped with its send time; every client counts deliveries, latency, gaps and closes.
 //   node loadgen.mjs --url ws://127.0.0.1:PORT/ws/chat/ROOM --clients 1000 --rate 200 --senders 20 --duration 10
 // Options: --procs P (worker processes), --spread (source addresses 127.0.0.1-4), --drain S (wait after the last
-// send), --presence (wait until every client's online list holds exactly all N names), --hold S (idle mode: connect,
-// print {"ready":…}, hold S seconds or until SIGTERM), --out FILE (JSON result). Prints one JSON line.
+// send), --presence (wait until every client's online list holds exactly all N names), --rooms K (client i joins
+// ROOM-<i mod K> instead), --hold S (idle mode: connect, print {"ready":…}, hold S seconds or until SIGTERM),
+// --out FILE (JSON result). Prints one JSON line.
 // Works with both servers' framing: a frame is one event object, a JSON array of them (Tether), or
 // newline-separated objects (gorilla's writer).
 import { fork } from 'node:child_process';
@@ -79,7 +80,7 @@ function worker() {
 
   function open(index) {
     return new Promise((resolve) => {
-      const url = o.url + (o.url.includes('?') ? '&' : '?') + 'name=c' + index;
+      const url = o.url + (o.rooms ? '-' + (index % o.rooms) : '') + '?name=c' + index;
       const opts = { perMessageDeflate: false };
       if (o.spread) opts.localAddress = '127.0.0.' + (1 + (index % 4));
       const ws = new WebSocket(url, opts);

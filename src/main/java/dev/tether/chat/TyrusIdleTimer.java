@@ -41,7 +41,6 @@ final class TyrusIdleTimer {
         if (unavailable || !session.getClass().getName().equals("org.glassfish.tyrus.core.TyrusSession")) {
             return;
         }
-        session.setMaxIdleTimeout(0);
         try {
             Field f = field;
             if (f == null) {
@@ -60,6 +59,7 @@ final class TyrusIdleTimer {
             unavailable = true;
             LOG.log(Level.INFO, "Tyrus idle timer left as it is: " + e);
         }
+        session.setMaxIdleTimeout(0); // after the swap: setting it re-arms the timer too
     }
 
     /** Delegates everything except the no-op re-arming of a disabled idle timeout. */

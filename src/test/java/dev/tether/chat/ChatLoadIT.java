@@ -98,17 +98,19 @@ class ChatLoadIT {
             // stream when the server dropped the connection because the close frame could not be written
             stalled.soTimeout(15_000);
             int frames = 0;
+            int messages = 0;
             RawWebSocket.Frame frame = null;
             try {
                 while ((frame = stalled.read()).opcode() != 0x8 && frames < 100_000) {
                     frames++;
+                    messages += frame.opcode() == 0x1 ? frame.events("message").size() : 0; // a frame may carry several
                 }
                 assertEquals(1008, frame.closeCode());
                 assertEquals("too slow", frame.closeReason());
             } catch (java.io.EOFException droppedByServer) {
-                System.out.println("slow consumer: connection dropped after " + frames + " frames");
+                System.out.println("slow consumer: connection dropped after " + frames + " frames, " + messages + " messages");
             }
-            assertTrue(frames < sent, "the stalled client got " + frames + " of " + sent);
+            assertTrue(messages < sent, "the stalled client got " + messages + " of " + sent + " messages");
             readers.forEach(ChatSocket::closeAsync);
             assertAllUnregistered();
         } finally {
@@ -179,6 +181,17 @@ class ChatLoadIT {
             }
             long opened = System.nanoTime();
             System.out.printf("1000 connections: all joined in %d ms%n", (opened - start) / 1_000_000);
+            // presence in a big room: the batched join events bring every member's list to all 1,000 names
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    System.nanoTime() < end && !all.stream().allMatch(s -> s.users.size() == n); ) {
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(n, all.get(i).users.size(), "socket " + i + "'s online list");
+                assertTrue(all.get(i).users.contains("u" + (n - 1 - i)), "socket " + i + " misses u" + (n - 1 - i));
+            }
+            System.out.printf("1000 connections: every online list complete %d ms after the last join%n",
+                    (System.nanoTime() - opened) / 1_000_000);
 
             for (int m = 0; m < 5; m++) {
                 long sentAt = System.nanoTime();

@@ -1,7 +1,10 @@
 package dev.tether.chat;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
@@ -14,22 +17,32 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
 
-/** A Tyrus client connection to the chat, collecting every frame it receives (JSON) and its close reason. */
+/**
+ * A Tyrus client connection to the chat, collecting every event it receives (JSON; a frame holds one event or an
+ * array of them) and its close reason. Like the page, it keeps the presence list and drops join and leave events
+ * that do not change it (presence changes come batched per room, so one may repeat what the list already says,
+ * such as the client's own join).
+ */
 final class ChatSocket implements AutoCloseable {
 
     private static final ClientManager CLIENT = client();
 
     final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
+    /** Who is online as far as the received presence, join and leave events tell (the listener thread writes it). */
+    final Set<String> users = ConcurrentHashMap.newKeySet();
     final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private Session session;
-    /** Set before connecting to drop join and leave frames (1,000 joins make half a million of them). */
+    /** Set before connecting to drop join and leave events (1,000 joins make half a million of them). */
     private boolean dropJoinLeave;
 
     private static ClientManager client() {
@@ -157,17 +170,40 @@ final class ChatSocket implements AutoCloseable {
         }
     }
 
+    private void receive(JsonObject event) {
+        switch (event.getString("type")) {
+            case "presence" -> {
+                users.clear();
+                event.getJsonArray("users").getValuesAs(JsonString.class).forEach(u -> users.add(u.getString()));
+            }
+            case "join" -> {
+                if (!users.add(event.getString("name")) || dropJoinLeave) {
+                    return;
+                }
+            }
+            case "leave" -> {
+                if (!users.remove(event.getString("name")) || dropJoinLeave) {
+                    return;
+                }
+            }
+            default -> {
+            }
+        }
+        inbox.add(event);
+    }
+
     private final class Listener extends Endpoint {
         @Override
         public void onOpen(Session session, EndpointConfig config) {
             session.addMessageHandler(new MessageHandler.Whole<String>() {
                 @Override
                 public void onMessage(String text) {
-                    if (dropJoinLeave && (text.startsWith("{\"type\":\"join\"") || text.startsWith("{\"type\":\"leave\""))) {
-                        return;
-                    }
+                    JsonValue frame;
                     try (var reader = Json.createReader(new StringReader(text))) {
-                        inbox.add(reader.readObject());
+                        frame = reader.readValue();
+                    }
+                    for (JsonValue event : frame instanceof JsonArray array ? array : List.of(frame)) {
+                        receive(event.asJsonObject());
                     }
                 }
             });

@@ -8,7 +8,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,6 +26,19 @@ final class RawWebSocket implements AutoCloseable {
     record Frame(int opcode, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The events of a text frame (one object, or an array of them in order). */
+        List<JsonObject> events() {
+            try (var reader = Json.createReader(new StringReader(text()))) {
+                JsonValue value = reader.readValue();
+                return value instanceof JsonArray array ? array.getValuesAs(JsonObject.class) : List.of(value.asJsonObject());
+            }
+        }
+
+        /** The events of a text frame of the given type. */
+        List<JsonObject> events(String type) {
+            return events().stream().filter(e -> type.equals(e.getString("type"))).toList();
         }
 
         int closeCode() {

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Tether's chat fan-out against a Go broadcast server on gorilla/websocket (bench/go-chat), side by side in one run
+# on one machine, loopback only, driven by the same Node `ws` load generator (bench/loadgen, several processes).
+# Cases: 1,000 clients × 200 msg/s, 100 × 200 msg/s, 5,000 × 20 msg/s, 1,000 joins (with presence check on Tether),
+# then 15,000 idle Tether connections (heap and RSS per connection). Rounds alternate the servers; medians and
+# ratios are printed and written to bench/results/chat-fanout.json with a chart bench/results/chat-fanout.png.
+#   bench/chat-fanout.sh                     # ROUNDS=3 DURATION=10 (s per fan-out run) WARMUP=60 (s, at least)
+#   IDLE=0 bench/chat-fanout.sh              # without the 15,000-connection case
+# Needs: golang-go golang-github-gorilla-websocket-dev nodejs npm redis-server python3-matplotlib, Java 17 + Maven.
+# Run it alone on the machine: flock -x /tmp/tether-bench.lock bench/chat-fanout.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${ROUNDS:-3}"; duration="${DURATION:-10}"; warmup="${WARMUP:-60}"; idle="${IDLE:-15000}"
+for tool in go node npm redis-server python3 jcmd curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 1; }
+done
+out=bench/results; mkdir -p "$out" target/bench
+work=$(mktemp -d)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd bench/go-chat && GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$work/gocache" go build -o ../../target/bench/go-chat .)
+[ -d bench/loadgen/node_modules/ws ] || (cd bench/loadgen && npm ci --no-audit --no-fund >/dev/null)
+[ -n "${SKIP_BUILD:-}" ] || mvn -B -q package -DskipTests
+
+redis_port=$(free_port); tether_port=$(free_port); go_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+pids+=($!)
+target/bench/go-chat -addr "127.0.0.1:$go_port" >"$work/go.log" 2>&1 &
+go_pid=$!; pids+=($go_pid)
+# the run script's command line, with the java process as our own child so jcmd and /proc can watch it
+TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster \
+  --port "$tether_port" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
+  --deploy target/tether.war >"$work/tether.log" 2>&1 &
+tether_pid=$!; pids+=($tether_pid)
+for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$tether_port/health/ready" && break; sleep 0.5; done
+curl -sf -o /dev/null "http://127.0.0.1:$tether_port/health/ready" || { tail -50 "$work/tether.log"; echo "Tether did not start" >&2; exit 1; }
+loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "Tether (pid $tether_pid) on $tether_port, Go peer on $go_port, Redis on $redis_port; load average before: $loadavg_before"
+
+n=0
+load() { # server(tether|go) label args... -> appends one JSON line to $work/runs.jsonl
+  local server=$1 label=$2; shift 2
+  local port=$tether_port; [ "$server" = go ] && port=$go_port
+  n=$((n + 1))
+  local line
+  line=$(node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$port/ws/chat/$label-$server-$n" --timeout 300 "$@" | tail -1)
+  echo "{\"server\":\"$server\",\"case\":\"$label\",\"result\":$line}" >>"$work/runs.jsonl"
+  echo "  $server $label: $line"
+}
+c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
+  local total=0
+  for task in /proc/"$tether_pid"/task/*; do
+    if grep -q '^C2 CompilerThre' "$task/comm" 2>/dev/null; then
+      total=$((total + $(sed 's/^.*) //' "$task/stat" | awk '{print $12 + $13}')))  # utime + stime, after "(comm) "
+    fi
+  done
+  echo "$total"
+}
+
+echo "Warm-up: 1,000 clients × 200 msg/s, until at least ${warmup} s of load and the C2 compiler is quiet"
+start=$(date +%s); quiet_after=""
+for i in $(seq 1 30); do
+  before=$(c2_ticks)
+  node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/ws/chat/warm-$i" --clients 1000 --procs 2 --rate 200 \
+    --senders 20 --duration 15 --drain 2 --timeout 300 >/dev/null
+  c2=$(( $(c2_ticks) - before )); elapsed=$(( $(date +%s) - start ))
+  queue=$(jcmd "$tether_pid" Compiler.queue | grep -c '^[0-9]' || true)
+  echo "  warm-up $i: ${elapsed} s, C2 CPU in the last round $((c2 * 10)) ms, compile queue $queue"
+  if [ "$elapsed" -ge "$warmup" ] && [ "$c2" -le 20 ] && [ "$queue" -eq 0 ]; then quiet_after=$elapsed; break; fi
+done
+echo "JIT quiet after ${quiet_after:-never (gave up)} s of load"
+load go warm --clients 1000 --procs 2 --rate 200 --senders 20 --duration 10 --drain 2 >/dev/null
+
+for r in $(seq 1 "$rounds"); do
+  order="tether go"; [ $((r % 2)) -eq 0 ] && order="go tether"
+  echo "Round $r ($order)"
+  for s in $order; do load "$s" fan1000 --clients 1000 --procs 2 --rate 200 --senders 20 --duration "$duration" --drain 5; done
+  for s in $order; do load "$s" fan100 --clients 100 --procs 1 --rate 200 --senders 20 --duration "$duration" --drain 5; done
+  for s in $order; do load "$s" fan5000 --clients 5000 --procs 3 --spread --rate 20 --senders 20 --duration "$duration" --drain 5; done
+  for s in $order; do
+    presence=""; [ "$s" = tether ] && presence=--presence
+    load "$s" join1000 --clients 1000 --procs 2 --rate 0 $presence
+  done
+done
+
+heap_used() { # heap in use after a full GC, KB
+  jcmd "$tether_pid" GC.run >/dev/null
+  jcmd "$tether_pid" GC.heap_info | awk '/garbage-first heap|def new generation|PSYoungGen|ZHeap|Shenandoah/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?/,"",v); print v; exit}}'
+}
+rss() { awk '/^VmRSS/ {print $2}' /proc/"$tether_pid"/status; }
+if [ "$idle" -gt 0 ]; then
+  echo "Idle: $idle Tether connections in rooms of 100, source addresses 127.0.0.1-4"
+  heap0=$(heap_used); rss0=$(rss)
+  node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/ws/chat/idle" --clients "$idle" --rooms $((idle / 100)) \
+    --procs 2 --spread --hold 600 --connect-parallel 32 --timeout 900 >"$work/idle.out" 2>&1 &
+  idle_pid=$!; pids+=($idle_pid)
+  for _ in $(seq 1 600); do grep -q '"ready"' "$work/idle.out" && break; sleep 1; done
+  sleep 5
+  open=$(curl -s "http://127.0.0.1:$tether_port/metrics?scope=application" | awk '/^tether_chat_connections\{/ {print $2}')
+  heap1=$(heap_used); rss1=$(rss)
+  jcmd "$tether_pid" GC.class_histogram | head -25 >"$out/chat-idle-histogram.txt"
+  kill -TERM "$idle_pid" 2>/dev/null || true; wait "$idle_pid" 2>/dev/null || true
+  echo "{\"server\":\"tether\",\"case\":\"idle\",\"result\":{\"clients\":$idle,\"open\":${open:-0},\"heapBeforeKB\":$heap0,\"heapAfterKB\":$heap1,\"rssBeforeKB\":$rss0,\"rssAfterKB\":$rss1,\"joined\":$(grep '"ready"' "$work/idle.out" | tail -1 | python3 -c 'import json,sys; d=json.loads(sys.stdin.read() or "{}"); print(json.dumps({"joinMs": d.get("joinMs"), "failed": d.get("joinFailed")}))')}}" >>"$work/runs.jsonl"
+  tail -1 "$work/runs.jsonl"
+fi
+
+python3 bench/chat-fanout-report.py "$work/runs.jsonl" "$out/chat-fanout.json" "$out/chat-fanout.png" \
+  "{\"rounds\":$rounds,\"durationS\":$duration,\"jitQuietAfterS\":\"${quiet_after:-never}\",\"loadavgBefore\":\"$loadavg_before\",\"loadavgAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc),\"date\":\"$(date -u +%FT%TZ)\"}"
