@@ -11,6 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${ROUNDS:-3}"; duration="${DURATION:-10}"; warmup="${WARMUP:-60}"; idle="${IDLE:-15000}"
+server="${SERVER:-payara}"   # or wildfly: the same WAR on WildFly 39 (results chat-fanout-wildfly.*)
+name=chat-fanout; [ "$server" = payara ] || name=chat-fanout-$server
 for tool in go node npm redis-server python3 jcmd curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 1; }
 done
@@ -19,7 +21,7 @@ work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM -- "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -34,25 +36,38 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 pids+=($!)
 target/bench/go-chat -addr "127.0.0.1:$go_port" >"$work/go.log" 2>&1 &
 go_pid=$!; pids+=($go_pid)
-# the run script's command line, with the java process as our own child so jcmd and /proc can watch it
-TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster \
-  --port "$tether_port" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
-  --deploy target/tether.war >"$work/tether.log" 2>&1 &
-tether_pid=$!; pids+=($tether_pid)
-for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$tether_port/health/ready" && break; sleep 0.5; done
-curl -sf -o /dev/null "http://127.0.0.1:$tether_port/health/ready" || { tail -50 "$work/tether.log"; echo "Tether did not start" >&2; exit 1; }
+if [ "$server" = payara ]; then
+  # the run script's command line, with the java process as our own child so jcmd and /proc can watch it
+  TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster \
+    --port "$tether_port" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
+    --deploy target/tether.war >"$work/tether.log" 2>&1 &
+  tether_pid=$!; pids+=($tether_pid); ctx=""; ready="http://127.0.0.1:$tether_port/health/ready"
+else
+  # WildFly 39 as the smoke suite configures it (mvn -B verify unpacks it under target/), on a free port offset
+  home=$(ls -d target/wildfly-*.Final 2>/dev/null | tail -1)
+  [ -n "$home" ] && [ -f "$home/standalone/configuration/standalone-tether.xml" ] || { echo "run mvn -B verify first (WildFly under target/)" >&2; exit 1; }
+  offset=$((tether_port - 8080)); [ $offset -gt 0 ] && [ $((9990 + offset)) -lt 65535 ] || { echo "no usable port offset" >&2; exit 1; }
+  base="$work/wildfly"; cp -r "$home/standalone" "$base"; cp target/tether.war "$base/deployments/"
+  TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" setsid "$home/bin/standalone.sh" -c standalone-tether.xml -b 127.0.0.1 \
+    -bmanagement 127.0.0.1 -Djboss.server.base.dir="$base" -Djboss.socket.binding.port-offset=$offset >"$work/tether.log" 2>&1 &
+  launcher=$!; pids+=(-$launcher)
+  for _ in $(seq 1 60); do tether_pid=$(pgrep -P "$launcher" java || true); [ -n "$tether_pid" ] && break; sleep 0.5; done
+  ctx="tether/"; ready="http://127.0.0.1:$((9990 + offset))/health/ready"
+fi
+for _ in $(seq 1 240); do curl -sf -o /dev/null "$ready" && curl -sf -o /dev/null "http://127.0.0.1:$tether_port/${ctx}" && break; sleep 0.5; done
+curl -sf -o /dev/null "$ready" || { tail -50 "$work/tether.log"; echo "Tether did not start" >&2; exit 1; }
 loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Tether (pid $tether_pid) on $tether_port, Go peer on $go_port, Redis on $redis_port; load average before: $loadavg_before"
 
 n=0
-load() { # server(tether|go) label args... -> appends one JSON line to $work/runs.jsonl
-  local server=$1 label=$2; shift 2
-  local port=$tether_port; [ "$server" = go ] && port=$go_port
+load() { # who(tether|go) label args... -> appends one JSON line to $work/runs.jsonl
+  local who=$1 label=$2; shift 2
+  local port=$tether_port path="${ctx}ws/chat/" line
+  [ "$who" = go ] && port=$go_port path=ws/chat/
   n=$((n + 1))
-  local line
-  line=$(node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$port/ws/chat/$label-$server-$n" --timeout 300 "$@" | tail -1)
-  echo "{\"server\":\"$server\",\"case\":\"$label\",\"result\":$line}" >>"$work/runs.jsonl"
-  echo "  $server $label: $line"
+  line=$(node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$port/$path$label-$who-$n" --timeout 300 "$@" | tail -1)
+  echo "{\"server\":\"$who\",\"case\":\"$label\",\"result\":$line}" >>"$work/runs.jsonl"
+  echo "  $who $label: $line"
 }
 c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
   local total=0
@@ -68,7 +83,7 @@ echo "Warm-up: 1,000 clients × 200 msg/s, until at least ${warmup} s of load an
 start=$(date +%s); quiet_after=""
 for i in $(seq 1 30); do
   before=$(c2_ticks)
-  node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/ws/chat/warm-$i" --clients 1000 --procs 2 --rate 200 \
+  node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/${ctx}ws/chat/warm-$i" --clients 1000 --procs 2 --rate 200 \
     --senders 20 --duration 15 --drain 2 --timeout 300 >/dev/null
   c2=$(( $(c2_ticks) - before )); elapsed=$(( $(date +%s) - start ))
   queue=$(jcmd "$tether_pid" Compiler.queue | grep -c '^[0-9]' || true)
@@ -98,18 +113,19 @@ rss() { awk '/^VmRSS/ {print $2}' /proc/"$tether_pid"/status; }
 if [ "$idle" -gt 0 ]; then
   echo "Idle: $idle Tether connections in rooms of 100, source addresses 127.0.0.1-4"
   heap0=$(heap_used); rss0=$(rss)
-  node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/ws/chat/idle" --clients "$idle" --rooms $((idle / 100)) \
+  node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/${ctx}ws/chat/idle" --clients "$idle" --rooms $((idle / 100)) \
     --procs 2 --spread --hold 600 --connect-parallel 32 --timeout 900 >"$work/idle.out" 2>&1 &
   idle_pid=$!; pids+=($idle_pid)
   for _ in $(seq 1 600); do grep -q '"ready"' "$work/idle.out" && break; sleep 1; done
   sleep 5
-  open=$(curl -s "http://127.0.0.1:$tether_port/metrics?scope=application" | awk '/^tether_chat_connections\{/ {print $2}')
+  open=$(grep -o '"open":[0-9]*' "$work/idle.out" | tail -1 | cut -d: -f2)
   heap1=$(heap_used); rss1=$(rss)
-  jcmd "$tether_pid" GC.class_histogram | head -25 >"$out/chat-idle-histogram.txt"
+  jcmd "$tether_pid" GC.class_histogram | head -25 >"$out/$name-idle-histogram.txt"
   kill -TERM "$idle_pid" 2>/dev/null || true; wait "$idle_pid" 2>/dev/null || true
+  open=$(grep -o '"open":[0-9]*' "$work/idle.out" | tail -1 | cut -d: -f2)
   echo "{\"server\":\"tether\",\"case\":\"idle\",\"result\":{\"clients\":$idle,\"open\":${open:-0},\"heapBeforeKB\":$heap0,\"heapAfterKB\":$heap1,\"rssBeforeKB\":$rss0,\"rssAfterKB\":$rss1,\"joined\":$(grep '"ready"' "$work/idle.out" | tail -1 | python3 -c 'import json,sys; d=json.loads(sys.stdin.read() or "{}"); print(json.dumps({"joinMs": d.get("joinMs"), "failed": d.get("joinFailed")}))')}}" >>"$work/runs.jsonl"
   tail -1 "$work/runs.jsonl"
 fi
 
-python3 bench/chat-fanout-report.py "$work/runs.jsonl" "$out/chat-fanout.json" "$out/chat-fanout.png" \
-  "{\"rounds\":$rounds,\"durationS\":$duration,\"jitQuietAfterS\":\"${quiet_after:-never}\",\"loadavgBefore\":\"$loadavg_before\",\"loadavgAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc),\"date\":\"$(date -u +%FT%TZ)\"}"
+python3 bench/chat-fanout-report.py "$work/runs.jsonl" "$out/$name.json" "$out/$name.png" \
+  "{\"server\":\"$server\",\"rounds\":$rounds,\"durationS\":$duration,\"jitQuietAfterS\":\"${quiet_after:-never}\",\"loadavgBefore\":\"$loadavg_before\",\"loadavgAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc),\"date\":\"$(date -u +%FT%TZ)\"}"

@@ -42,8 +42,10 @@ function worker() {
   const re = /"text":"(\d+):(\d+):([\d.]+)"/g;
 
   function onMessage(c, text) {
-    if (text.includes('"type":"welcome"') || text.includes('"type":"history"') || text.includes('"type":"presence"')
-        || text.includes('"type":"join"') || text.includes('"type":"leave"') || text.includes('"type":"error"')) {
+    // presence frames (big in big rooms) are parsed only when --presence asks for the online lists to be checked
+    const parse = o.presence ? /"type":"(welcome|history|presence|join|leave|error)"/.test(text)
+      : /"type":"(history|error)"/.test(text);
+    if (parse) {
       const events = text[0] === '[' ? JSON.parse(text) : text.split('\n').map((l) => JSON.parse(l));
       for (const e of events) event(c, e);
       return;

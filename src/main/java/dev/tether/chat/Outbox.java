@@ -38,7 +38,7 @@ final class Outbox {
         }
     }
 
-    /** UTF-8 bytes of {@code s} without encoding it (an unpaired surrogate counts as the 3 bytes of U+FFFD). */
+    /** UTF-8 bytes of {@code s} as {@code s.getBytes(UTF_8)} counts them, without encoding it. */
     static int utf8Length(String s) {
         int n = s.length();
         int bytes = n;
@@ -50,9 +50,9 @@ final class Outbox {
                 } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     bytes += 2; // 4 bytes for 2 chars
                     i++;
-                } else {
+                } else if (!Character.isSurrogate(c)) {
                     bytes += 2;
-                }
+                } // an unpaired surrogate: 1 byte, the '?' String.getBytes writes for it
             }
         }
         return bytes;
