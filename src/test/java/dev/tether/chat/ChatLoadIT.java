@@ -49,7 +49,10 @@ class ChatLoadIT {
                 "tether.chat.rate-per-second", "100000",
                 "tether.chat.rate-burst", "100000",
                 // 16 KB messages: the stalled socket's kernel and Grizzly buffers (about 11 MB here) fill with fewer frames
-                "tether.chat.max-text-length", "16384"));
+                "tether.chat.max-text-length", "16384",
+                // the readers are read one after another with up to two batches (100 × 16 KB = 1.6 MB) in flight each;
+                // the default 1 MiB bound held only while kernel buffers absorbed the rest of a slower server's output
+                "tether.chat.outbox-bytes", "4194304"));
     }
 
     @AfterAll
