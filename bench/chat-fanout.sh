@@ -7,7 +7,7 @@
 #   bench/chat-fanout.sh                     # ROUNDS=3 DURATION=10 (s per fan-out run) WARMUP=60 (s, at least)
 #   IDLE=0 bench/chat-fanout.sh              # without the 15,000-connection case
 # Needs: golang-go golang-github-gorilla-websocket-dev nodejs npm redis-server python3-matplotlib, Java 17 + Maven.
-# Run it alone on the machine: flock -x /tmp/tether-bench.lock bench/chat-fanout.sh
+# Run it alone on the machine: flock -x /tmp/tether-bench.lock setsid bench/chat-fanout.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${ROUNDS:-3}"; duration="${DURATION:-10}"; warmup="${WARMUP:-60}"; idle="${IDLE:-15000}"
@@ -67,6 +67,7 @@ load() { # who(tether|go) label args... -> appends one JSON line to $work/runs.j
   n=$((n + 1))
   line=$(node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$port/$path$label-$who-$n" --timeout 300 "$@" | tail -1)
   echo "{\"server\":\"$who\",\"case\":\"$label\",\"result\":$line}" >>"$work/runs.jsonl"
+  cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"   # kept: the report can be made again from it
   echo "  $who $label: $line"
 }
 c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
@@ -81,14 +82,15 @@ c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
 
 echo "Warm-up: 1,000 clients × 200 msg/s, until at least ${warmup} s of load and the C2 compiler is quiet"
 start=$(date +%s); quiet_after=""
-for i in $(seq 1 30); do
+for i in $(seq 1 16); do
   before=$(c2_ticks)
   node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/${ctx}ws/chat/warm-$i" --clients 1000 --procs 2 --rate 200 \
     --senders 20 --duration 15 --drain 2 --timeout 300 >/dev/null
   c2=$(( $(c2_ticks) - before )); elapsed=$(( $(date +%s) - start ))
-  queue=$(jcmd "$tether_pid" Compiler.queue | grep -c '^[0-9]' || true)
+  queue=$(( 2 - $(jcmd "$tether_pid" Compiler.queue | grep -c '^Empty' || true) ))   # C1 and C2 queues
   echo "  warm-up $i: ${elapsed} s, C2 CPU in the last round $((c2 * 10)) ms, compile queue $queue"
-  if [ "$elapsed" -ge "$warmup" ] && [ "$c2" -le 20 ] && [ "$queue" -eq 0 ]; then quiet_after=$elapsed; break; fi
+  # quiet: C2 busy under 2 % of one core during the round (15 s of load), both compile queues empty
+  if [ "$elapsed" -ge "$warmup" ] && [ "$c2" -le 30 ] && [ "$queue" -eq 0 ]; then quiet_after=$elapsed; break; fi
 done
 echo "JIT quiet after ${quiet_after:-never (gave up)} s of load"
 load go warm --clients 1000 --procs 2 --rate 200 --senders 20 --duration 10 --drain 2 >/dev/null
@@ -124,6 +126,7 @@ if [ "$idle" -gt 0 ]; then
   kill -TERM "$idle_pid" 2>/dev/null || true; wait "$idle_pid" 2>/dev/null || true
   open=$(grep -o '"open":[0-9]*' "$work/idle.out" | tail -1 | cut -d: -f2)
   echo "{\"server\":\"tether\",\"case\":\"idle\",\"result\":{\"clients\":$idle,\"open\":${open:-0},\"heapBeforeKB\":$heap0,\"heapAfterKB\":$heap1,\"rssBeforeKB\":$rss0,\"rssAfterKB\":$rss1,\"joined\":$(grep '"ready"' "$work/idle.out" | tail -1 | python3 -c 'import json,sys; d=json.loads(sys.stdin.read() or "{}"); print(json.dumps({"joinMs": d.get("joinMs"), "failed": d.get("joinFailed")}))')}}" >>"$work/runs.jsonl"
+  cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"
   tail -1 "$work/runs.jsonl"
 fi
 
