@@ -20,6 +20,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.logging.Logger;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import org.eclipse.microprofile.config.Config;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -180,6 +181,8 @@ public class RedisConnector {
             }
         }
         config.setLazyInitialization(true);
+        // Netty's DNS resolver keeps UDP sockets bound to every interface; the JDK's resolver opens none.
+        config.setAddressResolverGroupFactory((datagram, socket, nameServers) -> DefaultAddressResolverGroup.INSTANCE);
         return config;
     }
 
