@@ -40,7 +40,7 @@ if [ "$server" = payara ]; then
   # the run script's command line, with the java process as our own child so jcmd and /proc can watch it
   TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster \
     --port "$tether_port" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
-    --deploy target/tether.war >"$work/tether.log" 2>&1 &
+    --logproperties server-config/payara-micro/logging.properties --deploy target/tether.war >"$work/tether.log" 2>&1 &
   tether_pid=$!; pids+=($tether_pid); ctx=""; ready="http://127.0.0.1:$tether_port/health/ready"
 else
   # WildFly 39 as the smoke suite configures it (mvn -B verify unpacks it under target/), on a free port offset
