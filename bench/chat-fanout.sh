@@ -80,8 +80,12 @@ c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
   echo "$total"
 }
 
+# FANOUT=0 RUNS_FROM=target/bench/chat-fanout-runs.jsonl: only the idle case, reported with earlier fan-out runs
+[ -n "${RUNS_FROM:-}" ] && cp "$RUNS_FROM" "$work/runs.jsonl"
+quiet_after=""
+if [ "${FANOUT:-1}" != 0 ]; then
 echo "Warm-up: 1,000 clients × 200 msg/s, until at least ${warmup} s of load and the C2 compiler is quiet"
-start=$(date +%s); quiet_after=""
+start=$(date +%s)
 for i in $(seq 1 16); do
   before=$(c2_ticks)
   node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/${ctx}ws/chat/warm-$i" --clients 1000 --procs 2 --rate 200 \
@@ -107,9 +111,11 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 
+fi
+
 heap_used() { # heap in use after a full GC, KB
   jcmd "$tether_pid" GC.run >/dev/null
-  jcmd "$tether_pid" GC.heap_info | awk '/garbage-first heap|def new generation|PSYoungGen|ZHeap|Shenandoah/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?/,"",v); print v; exit}}'
+  jcmd "$tether_pid" GC.heap_info | awk '/garbage-first heap/ && !done {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?/,"",v); print v; done=1}}'
 }
 rss() { awk '/^VmRSS/ {print $2}' /proc/"$tether_pid"/status; }
 if [ "$idle" -gt 0 ]; then
@@ -130,5 +136,6 @@ if [ "$idle" -gt 0 ]; then
   tail -1 "$work/runs.jsonl"
 fi
 
-python3 bench/chat-fanout-report.py "$work/runs.jsonl" "$out/$name.json" "$out/$name.png" \
+/usr/bin/python3 bench/chat-fanout-report.py \
+ "$work/runs.jsonl" "$out/$name.json" "$out/$name.png" \
   "{\"server\":\"$server\",\"rounds\":$rounds,\"durationS\":$duration,\"jitQuietAfterS\":\"${quiet_after:-never}\",\"loadavgBefore\":\"$loadavg_before\",\"loadavgAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc),\"date\":\"$(date -u +%FT%TZ)\"}"
