@@ -126,11 +126,11 @@ if [ "$idle" -gt 0 ]; then
   idle_pid=$!; pids+=($idle_pid)
   for _ in $(seq 1 600); do grep -q '"ready"' "$work/idle.out" && break; sleep 1; done
   sleep 5
-  open=$(grep -o '"open":[0-9]*' "$work/idle.out" | tail -1 | cut -d: -f2)
   heap1=$(heap_used); rss1=$(rss)
-  jcmd "$tether_pid" GC.class_histogram | head -25 >"$out/$name-idle-histogram.txt"
+  jcmd "$tether_pid" GC.class_histogram >"$work/histogram.txt"
+  head -25 "$work/histogram.txt" >"$out/$name-idle-histogram.txt"
   kill -TERM "$idle_pid" 2>/dev/null || true; wait "$idle_pid" 2>/dev/null || true
-  open=$(grep -o '"open":[0-9]*' "$work/idle.out" | tail -1 | cut -d: -f2)
+  open=$(grep -o '"open":[0-9]*' "$work/idle.out" | tail -1 | cut -d: -f2 || true)
   echo "{\"server\":\"tether\",\"case\":\"idle\",\"result\":{\"clients\":$idle,\"open\":${open:-0},\"heapBeforeKB\":$heap0,\"heapAfterKB\":$heap1,\"rssBeforeKB\":$rss0,\"rssAfterKB\":$rss1,\"joined\":$(grep '"ready"' "$work/idle.out" | tail -1 | python3 -c 'import json,sys; d=json.loads(sys.stdin.read() or "{}"); print(json.dumps({"joinMs": d.get("joinMs"), "failed": d.get("joinFailed")}))')}}" >>"$work/runs.jsonl"
   cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"
   tail -1 "$work/runs.jsonl"
