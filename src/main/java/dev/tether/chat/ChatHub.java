@@ -1,5 +1,6 @@
 package dev.tether.chat;
 
+import dev.tether.support.Workers;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -33,6 +34,10 @@ public class ChatHub {
 
     @Inject
     ChatMetrics metrics;
+
+    /** Where Redis results continue: never on Redisson's Netty threads. */
+    @Inject
+    Workers workers;
 
     /** Closes sockets, off socket and Redis threads and off the one-thread scheduler that runs the heartbeat. */
     @Resource
@@ -96,7 +101,7 @@ public class ChatHub {
         send(client, ChatJson.welcome(client.name, room));
         StreamMessageId from = sinceId;
         boolean queued = chatRoom.then(s.roomQueue(), () -> (from == null ? store.last(room, s.historySize()) : store.after(room, from, s.streamMaxLength() * 2))
-                .handle((history, failure) -> {
+                .handleAsync((history, failure) -> {
                     chatRoom.join(client);
                     client.joined = true;
                     if (client.isClosed()) { // closed while the history was read: unregister may have missed it
@@ -112,7 +117,7 @@ public class ChatHub {
                         broadcast(chatRoom, ChatJson.joinOrLeave("join", client.name), client);
                     }
                     return null;
-                }));
+                }, workers));
         if (!queued) {
             close(client, CloseCodes.TRY_AGAIN_LATER, "room busy, try again later");
             return null;
@@ -162,14 +167,14 @@ public class ChatHub {
             return;
         }
         boolean queued = room.then(s.roomQueue(), () -> store.append(client.room, client.name, text, s.streamMaxLength())
-                .handle((message, failure) -> {
+                .handleAsync((message, failure) -> {
                     if (failure != null) {
                         send(client, ChatJson.error("message not sent: Redis did not answer"));
                     } else {
                         broadcast(room, ChatJson.message(message), null);
                     }
                     return null;
-                }));
+                }, workers));
         if (!queued) {
             send(client, ChatJson.error("room busy: message not sent"));
         }

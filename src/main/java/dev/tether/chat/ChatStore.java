@@ -15,7 +15,7 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * A room's messages in the Redis stream {@code tether:chat:<room>}, through Redisson's async API only. Results
- * continue on {@link RedisConnector#executor()}, so a broadcast to many clients never runs on a Redisson Netty thread.
+ * complete on Redisson's threads: the caller decides where to continue.
  */
 @ApplicationScoped
 public class ChatStore {
@@ -27,24 +27,24 @@ public class ChatStore {
     CompletionStage<ChatMessage> append(String room, String from, String text, int maxLength) {
         return stream(room).addAsync(StreamAddArgs.entries(Map.of("from", from, "text", text))
                         .trimNonStrict().maxLen(maxLength).noLimit())
-                .thenApplyAsync(id -> new ChatMessage(id.toString(), room, from, text, id.getId0()), connector.executor());
+                .thenApply(id -> new ChatMessage(id.toString(), room, from, text, id.getId0()));
     }
 
     /** The last {@code count} messages, oldest first. */
     CompletionStage<List<ChatMessage>> last(String room, int count) {
         return stream(room).rangeReversedAsync(count, StreamMessageId.MAX, StreamMessageId.MIN)
-                .thenApplyAsync(entries -> {
+                .thenApply(entries -> {
                     List<ChatMessage> list = toMessages(room, entries);
                     Collections.reverse(list);
                     return list;
-                }, connector.executor());
+                });
     }
 
     /** Every stored message after {@code since} (exclusive), oldest first, at most {@code count}. */
     CompletionStage<List<ChatMessage>> after(String room, StreamMessageId since, int count) {
         StreamMessageId from = new StreamMessageId(since.getId0(), since.getId1() + 1);
         return stream(room).rangeAsync(count, from, StreamMessageId.MAX)
-                .thenApplyAsync(entries -> toMessages(room, entries), connector.executor());
+                .thenApply(entries -> toMessages(room, entries));
     }
 
     /** Parses "ms-seq" (or "ms"), or null. */

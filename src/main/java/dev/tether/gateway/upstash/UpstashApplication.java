@@ -1,8 +1,8 @@
 package dev.tether.gateway.upstash;
 
-import dev.tether.web.BodyLimitFilter;
-import dev.tether.web.CorsFilter;
-import dev.tether.web.FailureMapper;
+import dev.tether.gateway.http.BodyLimitFilter;
+import dev.tether.gateway.http.CorsFilter;
+import dev.tether.gateway.http.FailureMapper;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;

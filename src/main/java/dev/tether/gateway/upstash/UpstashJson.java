@@ -1,7 +1,7 @@
 package dev.tether.gateway.upstash;
 
-import dev.tether.gateway.Reply;
-import dev.tether.web.Jsonp;
+import dev.tether.redis.Reply;
+import dev.tether.support.Jsonp;
 import jakarta.json.stream.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.tether.gateway.upstash;
 
 import dev.tether.gateway.Command;
 import dev.tether.gateway.GatewayException;
-import dev.tether.web.Jsonp;
+import dev.tether.support.Jsonp;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonReader;

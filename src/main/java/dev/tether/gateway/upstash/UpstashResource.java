@@ -2,11 +2,12 @@ package dev.tether.gateway.upstash;
 
 import dev.tether.gateway.Access;
 import dev.tether.gateway.CommandEngine;
-import dev.tether.gateway.Reply;
-import dev.tether.web.BodyLimit;
-import dev.tether.web.HttpLimits;
-import dev.tether.web.Failures;
-import dev.tether.web.TokenAuth;
+import dev.tether.redis.Reply;
+import dev.tether.gateway.http.BodyLimit;
+import dev.tether.gateway.http.HttpLimits;
+import dev.tether.gateway.http.Failures;
+import dev.tether.gateway.http.TokenAuth;
+import dev.tether.support.Workers;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,6 +41,9 @@ public class UpstashResource {
 
     @Inject
     TokenAuth auth;
+
+    @Inject
+    Workers workers;
 
     @Inject
     HttpLimits limits;
@@ -91,8 +95,9 @@ public class UpstashResource {
             Access access = access();
             T parsed = parse.get();
             boolean base64 = base64();
-            return run.apply(parsed, access).thenApply(result -> render.apply(result, base64))
-                    .exceptionally(Failures::toResponse);
+            // off Redisson's Netty threads: writing the response there could block them on the server's locks
+            return run.apply(parsed, access).handleAsync((result, failure) -> failure == null
+                    ? render.apply(result, base64) : Failures.toResponse(failure), workers);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Failures.toResponse(e));
         }

@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.gateway.http;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
-package dev.tether.web;
+package dev.tether.gateway.http;
 
+import dev.tether.support.Jsonp;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

@@ -1,4 +1,4 @@
-package dev.tether.redis;
+package dev.tether;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.gateway.http;
 
 import dev.tether.gateway.Access;
 import jakarta.enterprise.context.ApplicationScoped;

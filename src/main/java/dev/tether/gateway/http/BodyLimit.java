@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.gateway.http;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

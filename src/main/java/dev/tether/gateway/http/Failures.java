@@ -1,8 +1,8 @@
-package dev.tether.web;
+package dev.tether.gateway.http;
 
 import dev.tether.gateway.GatewayException;
-import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisUnavailableException;
+import dev.tether.support.Errors;
 import jakarta.json.JsonException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +18,7 @@ public final class Failures {
     }
 
     public static Response toResponse(Throwable failure) {
-        Throwable t = RedisErrors.unwrap(failure);
+        Throwable t = Errors.unwrap(failure);
         if (t instanceof GatewayException g) {
             return ErrorBody.response(g.kind() == GatewayException.Kind.FORBIDDEN ? 403 : 400, g.getMessage());
         }

@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.support;
 
 import jakarta.enterprise.inject.spi.Unmanaged;
 import jakarta.inject.Inject;

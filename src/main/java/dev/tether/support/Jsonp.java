@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.support;
 
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.spi.JsonProvider;

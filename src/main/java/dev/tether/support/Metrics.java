@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.support;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;

@@ -1,4 +1,4 @@
-package dev.tether.web;
+package dev.tether.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
