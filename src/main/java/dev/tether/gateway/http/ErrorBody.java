@@ -2,8 +2,6 @@ package dev.tether.gateway.http;
 
 import dev.tether.support.Jsonp;
 import jakarta.json.stream.JsonGenerator;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 
 /** The JSON error every HTTP route answers with: {@code {"error":"…"}}, written with JSON-P. */
@@ -18,9 +16,5 @@ public final class ErrorBody {
             g.writeStartObject().write("error", message).writeEnd();
         }
         return out.toByteArray();
-    }
-
-    public static Response response(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json(message)).build();
     }
 }

@@ -4,12 +4,15 @@ import dev.tether.gateway.GatewayException;
 import dev.tether.redis.RedisUnavailableException;
 import dev.tether.support.Errors;
 import jakarta.json.JsonException;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Turns any failure into the HTTP status and JSON error a client should see. Never a 500 for bad input. */
+/**
+ * The one place that turns an outcome into the HTTP status and JSON error a client sees. Never a 500 for what a
+ * client sent.
+ */
 public final class Failures {
 
     private static final Logger LOG = Logger.getLogger(Failures.class.getName());
@@ -17,33 +20,41 @@ public final class Failures {
     private Failures() {
     }
 
-    public static Response toResponse(Throwable failure) {
-        Throwable t = Errors.unwrap(failure);
+    /** The status for a failure (after unwrapping future wrappers). */
+    public static int status(Throwable t) {
         if (t instanceof GatewayException g) {
-            return ErrorBody.response(g.kind() == GatewayException.Kind.FORBIDDEN ? 403 : 400, g.getMessage());
+            return g.kind() == GatewayException.Kind.FORBIDDEN ? 403 : 400;
         }
         if (t instanceof TokenAuth.Unauthorized) {
-            return Response.fromResponse(ErrorBody.response(401, t.getMessage())).header("WWW-Authenticate", "Bearer").build();
+            return 401;
         }
-        if (t instanceof RedisUnavailableException u) {
-            Response r = ErrorBody.response(503, u.getMessage());
-            return Response.fromResponse(r).header("Retry-After", u.retryAfterSeconds()).build();
+        if (t instanceof RedisUnavailableException) {
+            return 503;
         }
-        if (t instanceof WebApplicationException w) {
-            Response original = w.getResponse();
-            String message = w.getMessage() != null ? w.getMessage() : original.getStatusInfo().getReasonPhrase();
-            Response.ResponseBuilder b = Response.fromResponse(ErrorBody.response(original.getStatus(), message));
-            original.getStringHeaders().forEach((name, values) -> {
-                if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
-                    values.forEach(v -> b.header(name, v));
-                }
-            });
-            return b.build();
+        if (t instanceof HttpError h) {
+            return h.status();
         }
         if (t instanceof JsonException) {
-            return ErrorBody.response(400, "malformed JSON: " + t.getMessage());
+            return 400;
         }
-        LOG.log(Level.SEVERE, "unexpected failure", t);
-        return ErrorBody.response(500, "internal error: " + t.getClass().getSimpleName());
+        return 500;
+    }
+
+    /** Answers the failure: its status, {@code {"error":"…"}}, and the headers its status calls for. */
+    public static void send(HttpServletResponse response, Throwable failure) throws IOException {
+        Throwable t = Errors.unwrap(failure);
+        int status = status(t);
+        String message = t.getMessage();
+        if (t instanceof TokenAuth.Unauthorized) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        } else if (t instanceof RedisUnavailableException u) {
+            response.setHeader("Retry-After", Integer.toString(u.retryAfterSeconds()));
+        } else if (t instanceof JsonException) {
+            message = "malformed JSON: " + t.getMessage();
+        } else if (status == 500) {
+            LOG.log(Level.SEVERE, "unexpected failure", t);
+            message = "internal error: " + t.getClass().getSimpleName();
+        }
+        Json.send(response, status, ErrorBody.json(message == null ? "" : message));
     }
 }

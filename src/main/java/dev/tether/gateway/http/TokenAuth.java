@@ -72,6 +72,9 @@ public class TokenAuth {
         if (address == null || address.isEmpty()) {
             return false;
         }
+        if (address.equals("127.0.0.1") || address.equals("0:0:0:0:0:0:0:1")) {
+            return true; // the common case, without parsing
+        }
         try {
             // only literal addresses reach here (the servlet container's remote address), so no DNS lookup happens
             if (!Character.isDigit(address.charAt(0)) && address.charAt(0) != '[' && address.indexOf(':') < 0) {
