@@ -3,7 +3,9 @@ package dev.tether.redis;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import io.netty.util.HashedWheelTimer;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -30,21 +32,26 @@ public class RedisConnector {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ManagedThreadFactory threadFactory;
+
     private RedisSettings settings;
     private Redisson redisson;
     private RedisInternals internals;
     private AsyncGate pooled;
     private AsyncGate dedicated;
+    private HashedWheelTimer gateTimer;
 
     @PostConstruct
     void start() {
         settings = RedisSettings.from(config); // a bad setting fails the deployment
         redisson = (Redisson) Redisson.create(RedissonConfig.from(settings));
         internals = new RedisInternals(redisson);
+        gateTimer = new HashedWheelTimer(threadFactory, 10, TimeUnit.MILLISECONDS);
         pooled = new AsyncGate("pooled Redis connections", settings.poolSize(), settings.acquireTimeout(),
-                settings.maxQueue(), scheduler);
+                settings.maxQueue(), gateTimer);
         dedicated = new AsyncGate("connections for blocking commands", settings.dedicatedPoolSize(),
-                settings.acquireTimeout(), settings.maxQueue(), scheduler);
+                settings.acquireTimeout(), settings.maxQueue(), gateTimer);
         LOG.info(() -> "Redis " + settings.address() + ": pool " + settings.poolSize() + ", ping every "
                 + settings.pingInterval() + " ms, timeout " + settings.timeout() + " ms, Netty threads "
                 + settings.nettyThreads());
@@ -84,6 +91,7 @@ public class RedisConnector {
     /** Bounded: an undeploy must never hang on Redisson's shutdown. */
     @PreDestroy
     void stop() {
+        gateTimer.stop();
         Redisson client = redisson;
         Thread stopper = new Thread(() -> client.shutdown(0, 2, TimeUnit.SECONDS), "tether-redis-shutdown");
         stopper.setDaemon(true);
