@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds Tether and serves it on http://localhost:8080 with Payara Micro until Ctrl-C.
-# If nothing answers at the configured Redis address, a private redis-server is started (data under target/)
-# and stopped on exit.
+# Builds Tether (when the sources changed) and serves it on http://localhost:8080 with Payara Micro until Ctrl-C or
+# SIGTERM. If nothing answers at the configured Redis address, a private redis-server is started (data under
+# target/) and stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -9,20 +9,48 @@ port="${TETHER_PORT:-8080}"
 bind="${TETHER_BIND:-127.0.0.1}"
 redis_url="${TETHER_REDIS_URL:-redis://127.0.0.1:6379}"
 
-mvn -B -q package -DskipTests
+loopback=yes
+case "$bind" in
+  127.*|localhost|::1) ;;
+  *)
+    loopback=""
+    if [ -z "${TETHER_TOKEN:-}" ]; then
+      cat >&2 <<MSG
+Refusing to start: TETHER_BIND=$bind makes Tether reachable from other machines, but no TETHER_TOKEN is set.
+Without a token Tether serves loopback callers only, so every other caller would get 401.
+Set one, e.g.:  TETHER_TOKEN=\$(openssl rand -hex 24) TETHER_BIND=$bind $0
+MSG
+      exit 2
+    fi ;;
+esac
+
+# The WAR is rebuilt only when something it is built from is newer than it.
+if [ ! -f target/tether.war ] || [ ! -f target/payara-micro.jar ] \
+   || [ -n "$(find pom.xml src/main webapp -newer target/tether.war -print -quit)" ]; then
+  mvn -B -q package -DskipTests
+fi
 
 hostport="${redis_url#*://}"; hostport="${hostport#*@}"; hostport="${hostport%%/*}"
 redis_host="${hostport%%:*}"; redis_port="${hostport##*:}"
 [ "$redis_port" = "$hostport" ] && redis_port=6379
 
 redis_pid=""
+payara_pid=""
+stopping=""
+stop() {
+  stopping=yes
+  [ -n "$payara_pid" ] && kill -TERM "$payara_pid" 2>/dev/null || true
+}
 cleanup() {
+  stop
+  [ -n "$payara_pid" ] && wait "$payara_pid" 2>/dev/null || true
   if [ -n "$redis_pid" ]; then
     kill "$redis_pid" 2>/dev/null || true
     wait "$redis_pid" 2>/dev/null || true
   fi
 }
 trap cleanup EXIT
+trap 'stop' INT TERM
 
 if ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
   if ! command -v redis-server >/dev/null; then
@@ -41,21 +69,45 @@ if ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
   done
 fi
 
-preboot=server-config/payara-micro/pre-boot-commands.asadmin
-if [ "$bind" != "127.0.0.1" ]; then
-  preboot=target/pre-boot-commands.asadmin
-  sed "s/address=127.0.0.1/address=$bind/" server-config/payara-micro/pre-boot-commands.asadmin > "$preboot"
+# Payara's /metrics (Redis address, pool, traffic) answers whoever reaches the port, so by default it is served
+# only while Tether listens on loopback: TETHER_METRICS=on|off overrides that.
+metrics="${TETHER_METRICS:-auto}"
+[ "$metrics" = auto ] && { [ -n "$loopback" ] && metrics=on || metrics=off; }
+mkdir -p target/payara
+# Both settings are written every time: --rootdir keeps the previous run's configuration.
+preboot=target/payara/pre-boot-commands.asadmin
+sed "s/address=127.0.0.1/address=$bind/" server-config/payara-micro/pre-boot-commands.asadmin > "$preboot"
+echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=$([ "$metrics" = on ] && echo true || echo false)" >> "$preboot"
+# HTTP workers: /redis waits for Redis on its worker, so workers bound the requests in flight, not the connections;
+# Payara's default of 200 is sized for another machine (TETHER_HTTP_THREADS; default 32 per core)
+echo "set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-thread-pool-size=${TETHER_HTTP_THREADS:-$(( $(nproc) * 32 ))}" >> "$preboot"
+logging=server-config/payara-micro/logging.properties
+if [ -t 1 ]; then # colours for a terminal only
+  logging=target/payara/logging.properties
+  sed "s/ansiColor=false/ansiColor=true/" server-config/payara-micro/logging.properties > "$logging"
 fi
 
+auth=""
+[ -n "${TETHER_TOKEN:-}" ] && auth="-H \"Authorization: Bearer \$TETHER_TOKEN\" "
 cat <<MSG
-Tether on http://localhost:$port
-  Upstash-compatible API: POST http://localhost:$port/redis   (e.g. curl -d '["PING"]' localhost:$port/redis)
+Tether on http://localhost:$port (listening on $bind)
+  Upstash-compatible API: POST http://localhost:$port/redis   (e.g. curl ${auth}-d '["PING"]' localhost:$port/redis)
   Health:                 http://localhost:$port/health/ready
-  Metrics:                http://localhost:$port/metrics?scope=application
+  Metrics:                $([ "$metrics" = on ] && echo "http://localhost:$port/metrics?scope=application" || echo "off (TETHER_METRICS=on serves them)")
   Chat page:              http://localhost:$port/
 Ctrl-C stops it.
 MSG
 
-# In the foreground, so Ctrl-C reaches Payara Micro directly; the EXIT trap then stops the private Redis.
+# In the background so that this script can pass INT and TERM on (a foreground child would only be signalled by a
+# terminal's Ctrl-C); the EXIT trap then waits for Payara Micro and stops the private Redis.
 java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster --port "$port" --contextroot / \
-  --prebootcommandfile "$preboot" --deploy target/tether.war
+  --rootdir target/payara/root --prebootcommandfile "$preboot" --logproperties "$logging" \
+  --deploy target/tether.war &
+payara_pid=$!
+status=0
+while kill -0 "$payara_pid" 2>/dev/null; do
+  wait "$payara_pid" && status=0 || status=$?
+done
+payara_pid=""
+[ -n "$stopping" ] && exit 0 # stopped as asked
+exit "$status"

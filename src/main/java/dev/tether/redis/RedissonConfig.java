@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import org.redisson.client.NettyHook;
 import org.redisson.config.Config;
 import org.redisson.config.EqualJitterDelay;
@@ -23,6 +24,8 @@ final class RedissonConfig {
     static Config from(RedisSettings s) {
         Config config = s.configFile().isPresent() ? yaml(s.configFile().get()) : singleServer(s);
         config.setLazyInitialization(true);
+        // Netty's DNS resolver keeps UDP sockets bound to every interface; the JDK's resolver opens none.
+        config.setAddressResolverGroupFactory((datagram, socket, nameServers) -> DefaultAddressResolverGroup.INSTANCE);
         config.setNettyHook(new NettyHook() {
             @Override
             public void afterBoostrapInitialization(Bootstrap bootstrap) {

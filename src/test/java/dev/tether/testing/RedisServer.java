@@ -118,13 +118,13 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not listen on " + port + " within 10 s; see " + dir);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
