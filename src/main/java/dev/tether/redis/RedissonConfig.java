@@ -51,16 +51,16 @@ final class RedissonConfig {
     }
 
     private static Config singleServer(RedisSettings s) {
-        Config config = new Config();
+        Config config = new Config()
+                .setTcpKeepAlive(true)
+                .setTcpKeepAliveIdle(Math.max(1, s.pingInterval() / 1000))
+                .setTcpKeepAliveInterval(5)
+                .setTcpKeepAliveCount(3);
         SingleServerConfig server = config.useSingleServer()
                 .setAddress(s.address())
                 .setConnectionPoolSize(s.poolSize())
                 .setConnectionMinimumIdleSize(s.minIdle())
                 .setPingConnectionInterval(s.pingInterval())
-                .setKeepAlive(true)
-                .setTcpKeepAliveIdle(Math.max(1, s.pingInterval() / 1000))
-                .setTcpKeepAliveInterval(5)
-                .setTcpKeepAliveCount(3)
                 .setTimeout(s.timeout())
                 .setConnectTimeout(s.connectTimeout())
                 // never re-send: a timed-out INCR may have run; Tether answers 503 and the client decides

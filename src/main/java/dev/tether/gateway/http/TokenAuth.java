@@ -2,12 +2,15 @@ package dev.tether.gateway.http;
 
 import dev.tether.gateway.Access;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -16,6 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class TokenAuth {
+
+    private static final Logger LOG = Logger.getLogger(TokenAuth.class.getName());
 
     private final Optional<byte[]> token;
     private final Optional<byte[]> readOnlyToken;
@@ -29,6 +34,13 @@ public class TokenAuth {
 
     TokenAuth() {
         this(Optional.empty(), Optional.empty());
+    }
+
+    void announce(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        if (token.isEmpty() && readOnlyToken.isEmpty()) {
+            LOG.warning("No tether.token is configured: the Redis routes serve loopback callers only "
+                    + "(set TETHER_TOKEN to serve other machines)");
+        }
     }
 
     /**
@@ -46,6 +58,9 @@ public class TokenAuth {
         String presented = bearer(authorization);
         if (presented == null) {
             presented = queryToken;
+        }
+        if (presented == null && authorization != null && !authorization.isBlank()) {
+            throw unauthorized("the Authorization header must be 'Bearer <token>'");
         }
         if (presented == null || presented.isEmpty()) {
             throw unauthorized("missing token: send Authorization: Bearer <token>");

@@ -32,7 +32,10 @@ class TokenAuthTest {
         assertEquals(Access.FULL, auth.check(null, "full", "10.0.0.1"));
         assertThrows(TokenAuth.Unauthorized.class, () -> auth.check("Bearer nope", null, "127.0.0.1"));
         assertThrows(TokenAuth.Unauthorized.class, () -> auth.check("Basic full", null, "127.0.0.1"));
-        assertThrows(TokenAuth.Unauthorized.class, () -> auth.check(null, null, "127.0.0.1"));
+        assertEquals("the Authorization header must be 'Bearer <token>'",
+                assertThrows(TokenAuth.Unauthorized.class, () -> auth.check("full", null, "127.0.0.1")).getMessage());
+        assertEquals("missing token: send Authorization: Bearer <token>",
+                assertThrows(TokenAuth.Unauthorized.class, () -> auth.check(null, null, "127.0.0.1")).getMessage());
     }
 
     @Test
