@@ -9,6 +9,7 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,7 +52,11 @@ final class SseStream implements StreamSink, WriteListener, AsyncListener {
     @Override
     public void wake() {
         if (out != null && pending.getAndIncrement() == 0) {
-            workers.execute(this::drain);
+            try {
+                workers.execute(this::drain);
+            } catch (RejectedExecutionException undeploying) {
+                end();
+            }
         }
     }
 
