@@ -590,11 +590,12 @@ test('pub/sub: psubscribe and subscribe together; pmessage carries pattern and c
     await until('both subscriptions', () => pcounts.length === 1 && counts.length === 1);
     assert.deepEqual([pcounts, counts], [[1], [1]]);
     assert.equal(await redis.publish(channel, { n: 1 }), 2, 'one pattern and one channel subscriber in Redis');
-    await redis.publish('sdk:ps:p:2', 'only the pattern');
+    // (the SDK JSON-parses pmessage payloads without a fallback: a plain-text one reaches its error listeners)
+    await redis.publish('sdk:ps:p:2', ['only', 'the pattern']);
     await until('three deliveries', () => pmessages.length === 2 && messages.length === 1);
     assert.deepEqual(pmessages, [
       { pattern, channel, message: { n: 1 } },
-      { pattern, channel: 'sdk:ps:p:2', message: 'only the pattern' },
+      { pattern, channel: 'sdk:ps:p:2', message: ['only', 'the pattern'] },
     ]);
     assert.deepEqual(messages, [{ channel, message: { n: 1 } }]);
   } finally {
