@@ -108,7 +108,7 @@ warm_up() { # server pid base
     wrk -t2 -c64 -d"${each}s" -s "$work/$s.lua" "$url" >/dev/null
   done
   wrk -t2 -c64 -d"${each}s" "$base/redis/get/bench:key" >/dev/null
-  for _ in $(seq 1 40); do # at most 40 more rounds of 5 s
+  for _ in $(seq 1 "${JIT_ROUNDS:-40}"); do # at most JIT_ROUNDS (40) more rounds of 5 s
     local before after queue
     before=$(c2_cpu "$pid")
     wrk -t2 -c32 -d5s -s "$work/get_post.lua" "$base/redis" >/dev/null
@@ -183,5 +183,7 @@ done
 
 mkdir -p bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-python3 bench/report.py "$results" "$work/warmup.jsonl" "$work/threads.jsonl" "bench/results/gateway-$stamp.json" \
+py=python3 # Debian's python3-matplotlib belongs to /usr/bin/python3, which another python3 on the PATH may hide
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null && py=/usr/bin/python3
+"$py" bench/report.py "$results" "$work/warmup.jsonl" "$work/threads.jsonl" "bench/results/gateway-$stamp.json" \
   "bench/results/gateway-$stamp.png" "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr)"
