@@ -101,28 +101,7 @@ memory webdis "$webdis_port" "" "$webdis_pid"
 
 mkdir -p bench/results
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-python3 - "$results" "$work/memory.jsonl" "$warmup" "bench/results/pubsub-$stamp.json" "bench/results/pubsub-$stamp.png" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-memory = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-out = dict(warmup_seconds=int(sys.argv[3]), rounds=rows, memory=memory, medians={})
-for kind in ("tether", "webdis"):
-    rs = [r for r in rows if r["kind"] == kind]
-    out["medians"][kind] = {k: statistics.median(r[k] for r in rs) for k in ("messages_per_s", "deliveries_per_s", "batch_p50_ms", "batch_p99_ms")}
-t, w = out["medians"]["tether"], out["medians"]["webdis"]
-out["ratio_tether_to_webdis"] = {k: t[k] / w[k] for k in t}
-json.dump(out, open(sys.argv[4], "w"), indent=1)
-print("| | Tether (SSE) | Webdis (chunked) | Tether/Webdis |\n|---|---|---|---|")
-for k in t:
-    print(f"| median {k} | {t[k]:.1f} | {w[k]:.1f} | {t[k]/w[k]:.2f} |")
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-fig, ax = plt.subplots(1, 2, figsize=(9, 4))
-ax[0].bar(["Tether", "Webdis"], [t["deliveries_per_s"], w["deliveries_per_s"]], color=["tab:blue", "tab:gray"])
-ax[0].set_title(f"deliveries/s, {rows[0]['subscribers']} subscribers, one channel (median)")
-ax[1].bar(["Tether", "Webdis"], [t["batch_p99_ms"], w["batch_p99_ms"]], color=["tab:blue", "tab:gray"])
-ax[1].set_title(f"batch of {rows[0]['batch']} to all, p99 ms")
-fig.tight_layout(); fig.savefig(sys.argv[5])
-print("wrote", sys.argv[4], sys.argv[5])
-PY
+# the system python3 has python3-matplotlib; a pyenv or venv python3 first on the PATH may not
+py=python3; [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" bench/pubsub_report.py "$results" "$work/memory.jsonl" "$warmup" "bench/results/pubsub-$stamp.json" \
+  "bench/results/pubsub-$stamp.png"
