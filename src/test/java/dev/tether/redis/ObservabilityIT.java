@@ -101,12 +101,16 @@ class ObservabilityIT {
     }
 
     /** The value of the first sample whose name (and labels) match {@code metric}, in Prometheus/OpenMetrics text. */
+    /** The sum of every sample of the metric (WildFly reports the request count once per servlet). */
     static double value(String text, String metric) {
         Matcher m = Pattern.compile("^" + metric + " (?<value>[0-9.eE+-]+)", Pattern.MULTILINE).matcher(text);
-        if (!m.find()) {
-            return fail("no sample " + metric + " in:\n" + head(text));
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            found = true;
+            sum += Double.parseDouble(m.group("value"));
         }
-        return Double.parseDouble(m.group("value"));
+        return found ? sum : fail("no sample " + metric + " in:\n" + head(text));
     }
 
     static String head(String text) {
