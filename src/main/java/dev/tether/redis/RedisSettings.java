@@ -22,7 +22,8 @@ public record RedisSettings(
         int dedicatedPoolSize,
         int nettyThreads,
         int threads,
-        Optional<String> configFile) {
+        Optional<String> configFile,
+        int subscriptionsPerConnection) {
 
     public static RedisSettings from(Config config) {
         int poolSize = positive(config, "tether.redis.pool-size", 16);
@@ -43,7 +44,8 @@ public record RedisSettings(
                 positive(config, "tether.redis.dedicated-pool-size", 8),
                 positive(config, "tether.redis.netty-threads", cores),
                 positive(config, "tether.redis.threads", cores),
-                config.getOptionalValue("tether.redis.config-file", String.class).filter(s -> !s.isBlank()));
+                config.getOptionalValue("tether.redis.config-file", String.class).filter(s -> !s.isBlank()),
+                positive(config, "tether.redis.subscriptions-per-connection", 2500));
     }
 
     private static int positive(Config config, String name, int defaultValue) {

@@ -67,6 +67,8 @@ final class RedissonConfig {
                 .setRetryAttempts(0)
                 .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(50), Duration.ofMillis(s.reconnectMaxDelay())))
                 .setSubscriptionConnectionPoolSize(4)
+                // channels and patterns share these 4 connections; Redisson's default of 5 each allowed only 20
+                .setSubscriptionsPerConnection(s.subscriptionsPerConnection())
                 .setSubscriptionConnectionMinimumIdleSize(0);
         URI uri = URI.create(s.url());
         String userInfo = uri.getRawUserInfo();

@@ -39,6 +39,10 @@ public class Metrics {
             total.increment();
         }
 
+        public void add(long n) {
+            total.add(n);
+        }
+
         public long total() {
             return total.sum();
         }

@@ -45,7 +45,7 @@ class UpstashSdkIT {
 
     static final String TOKEN = "sdk-test-token";
     /** The number of tests in upstash-sdk.test.mjs: all must run and pass. */
-    static final int EXPECTED_TESTS = 16;
+    static final int EXPECTED_TESTS = 20;
     static final long NODE_TIMEOUT_SECONDS = 120;
     static final byte[] RAW_BYTES = {0x00, (byte) 0xff, (byte) 0xfe, 0x61, (byte) 0x80, 0x0d, 0x0a, (byte) 0xc3, 0x28,
             (byte) 0xe2, (byte) 0x82};
@@ -59,7 +59,8 @@ class UpstashSdkIT {
     static WebArchive deployment() {
         return Tether.war(Map.of(
                 "tether.redis.url", redis.url(),
-                "tether.token", TOKEN));
+                "tether.token", TOKEN,
+                "tether.pubsub.keep-alive", "500")); // closed SDK streams are noticed at the next write
     }
 
     @Test
