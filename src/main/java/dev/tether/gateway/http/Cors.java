@@ -39,8 +39,19 @@ public class Cors {
         this(Optional.empty());
     }
 
-    /** Whether the request is a preflight; if so it has been answered (204, or 403 for a foreign origin). */
-    public boolean preflight(HttpServletRequest request, HttpServletResponse response) {
+    /**
+     * True when the request was a preflight and has been answered (204, or 403 for a foreign origin); otherwise the
+     * CORS headers of an actual request are added and the route goes on.
+     */
+    public boolean answered(HttpServletRequest request, HttpServletResponse response) {
+        if (preflight(request, response)) {
+            return true;
+        }
+        decorate(request, response);
+        return false;
+    }
+
+    private boolean preflight(HttpServletRequest request, HttpServletResponse response) {
         String origin = request.getHeader("Origin");
         if (!"OPTIONS".equals(request.getMethod()) || origin == null
                 || request.getHeader("Access-Control-Request-Method") == null) {
@@ -63,8 +74,7 @@ public class Cors {
         return true;
     }
 
-    /** Adds the CORS headers of an actual request from an allowed origin. */
-    public void decorate(HttpServletRequest request, HttpServletResponse response) {
+    private void decorate(HttpServletRequest request, HttpServletResponse response) {
         if (origins.isEmpty()) {
             return;
         }

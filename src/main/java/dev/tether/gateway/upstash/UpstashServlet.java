@@ -54,11 +54,9 @@ public class UpstashServlet extends HttpServlet {
         // the SDKs track a token that changes on every response
         response.setHeader("upstash-sync-token", NODE + "-" + SYNC.incrementAndGet());
         try {
-            if (cors.preflight(request, response)) {
-                return;
+            if (!cors.answered(request, response)) {
+                answer(request, response);
             }
-            cors.decorate(request, response);
-            answer(request, response);
         } catch (RuntimeException e) {
             Failures.send(response, e);
         }

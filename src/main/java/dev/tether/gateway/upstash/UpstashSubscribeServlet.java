@@ -62,11 +62,9 @@ public class UpstashSubscribeServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            if (cors.preflight(request, response)) {
-                return;
+            if (!cors.answered(request, response)) {
+                subscribe(request, response);
             }
-            cors.decorate(request, response);
-            subscribe(request, response);
         } catch (RuntimeException e) {
             Failures.send(response, e);
         }
