@@ -74,10 +74,12 @@ fi
 metrics="${TETHER_METRICS:-auto}"
 [ "$metrics" = auto ] && { [ -n "$loopback" ] && metrics=on || metrics=off; }
 mkdir -p target/payara
-# Both settings are written every time: --rootdir keeps the previous run's configuration.
 preboot=target/payara/pre-boot-commands.asadmin
 sed "s/address=127.0.0.1/address=$bind/" server-config/payara-micro/pre-boot-commands.asadmin > "$preboot"
 echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=$([ "$metrics" = on ] && echo true || echo false)" >> "$preboot"
+# HTTP workers: /redis waits for Redis on its worker, so workers bound the requests in flight, not the connections;
+# Payara's default of 200 is sized for another machine (TETHER_HTTP_THREADS; default 32 per core)
+echo "set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-thread-pool-size=${TETHER_HTTP_THREADS:-$(( $(nproc) * 32 ))}" >> "$preboot"
 logging=server-config/payara-micro/logging.properties
 if [ -t 1 ]; then # colours for a terminal only
   logging=target/payara/logging.properties
@@ -98,7 +100,7 @@ MSG
 # In the background so that this script can pass INT and TERM on (a foreground child would only be signalled by a
 # terminal's Ctrl-C); the EXIT trap then waits for Payara Micro and stops the private Redis.
 java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster --port "$port" --contextroot / \
-  --rootdir target/payara/root --prebootcommandfile "$preboot" --logproperties "$logging" \
+  --prebootcommandfile "$preboot" --logproperties "$logging" \
   --deploy target/tether.war &
 payara_pid=$!
 status=0

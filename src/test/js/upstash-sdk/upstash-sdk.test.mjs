@@ -495,3 +495,141 @@ test('read-your-writes: the SDK sends back the sync token of the previous respon
   assert.equal(await off.get(k + 'b'), 'two');
   assert.ok(recorded().every((r) => !('upstash-sync-token' in r.headers)), 'readYourWrites: false sends no token');
 });
+
+// ---- pub/sub: POST /redis/subscribe/<channel> and /redis/psubscribe/<pattern>, Server-Sent Events ----
+
+/** Waits until check() is true (polling), or fails naming what was awaited. */
+async function until(what, check, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** PUBSUB NUMSUB <channel> through Tether's command route. */
+async function numsub(channel) {
+  const r = await raw('', JSON.stringify(['PUBSUB', 'NUMSUB', channel]));
+  return JSON.parse(r.text).result[1];
+}
+
+test('pub/sub: subscribe, subscription count, JSON and plain payloads, 100 messages in order', TIMEOUT, async () => {
+  const ch = 'sdk:ps:one';
+  const sub = redis.subscribe([ch]);
+  const counts = [];
+  const messages = [];
+  const onChannel = [];
+  sub.on('subscribe', (n) => counts.push(n));
+  sub.on('message', (m) => messages.push(m));
+  sub.on(`message:${ch}`, (m) => onChannel.push(m.message));
+  try {
+    await until('the subscribe event', () => counts.length === 1);
+    assert.deepEqual(counts, [1]);
+    assert.deepEqual(sub.getSubscribedChannels(), [ch]);
+    assert.equal(await redis.publish(ch, { order: 7, items: ['a', 'b'] }), 1);
+    assert.equal(await redis.publish(ch, 'plain text, with a comma'), 1);
+    for (let i = 0; i < 100; i++) {
+      await redis.publish(ch, `n${i}`);
+    }
+    await until('102 messages', () => messages.length === 102);
+    assert.deepEqual(messages[0], { channel: ch, message: { order: 7, items: ['a', 'b'] } });
+    assert.deepEqual(messages[1], { channel: ch, message: 'plain text, with a comma' });
+    assert.deepEqual(messages.slice(2).map((m) => m.message), Array.from({ length: 100 }, (_, i) => `n${i}`));
+    assert.equal(onChannel.length, 102);
+  } finally {
+    await sub.unsubscribe();
+  }
+  await until('the Redis subscription to end after unsubscribe', async () => (await numsub(ch)) === 0);
+});
+
+test('pub/sub: several channels, unsubscribe of one, the others keep receiving', TIMEOUT, async () => {
+  const [a, b] = ['sdk:ps:a', 'sdk:ps:b'];
+  const sub = redis.subscribe([a, b]);
+  const counts = [];
+  const got = [];
+  sub.on('subscribe', (n) => counts.push(n));
+  sub.on('message', (m) => got.push(`${m.channel}=${m.message}`));
+  try {
+    await until('two subscribe events', () => counts.length === 2);
+    assert.deepEqual(counts, [1, 1], 'the SDK opens one stream per channel, each counts 1');
+    await redis.publish(a, 'to-a');
+    await redis.publish(b, 'to-b');
+    await until('two messages', () => got.length === 2);
+    assert.deepEqual(got.sort(), [`${a}=to-a`, `${b}=to-b`]);
+
+    await sub.unsubscribe([a]);
+    assert.deepEqual(sub.getSubscribedChannels(), [b]);
+    // the server notices the closed stream at its next write (a keep-alive) and leaves the channel in Redis
+    await until('channel a to lose its Redis subscription', async () => (await numsub(a)) === 0);
+    assert.equal(await numsub(b), 1);
+    assert.equal(await redis.publish(a, 'nobody'), 0);
+    await redis.publish(b, 'still');
+    await until('the third message', () => got.length === 3);
+    assert.equal(got[2], `${b}=still`);
+  } finally {
+    await sub.unsubscribe();
+  }
+});
+
+test('pub/sub: psubscribe and subscribe together; pmessage carries pattern and channel', TIMEOUT, async () => {
+  const pattern = 'sdk:ps:p:*';
+  const channel = 'sdk:ps:p:1';
+  const psub = redis.psubscribe([pattern]);
+  const sub = redis.subscribe([channel]);
+  const pcounts = [];
+  const counts = [];
+  const pmessages = [];
+  const messages = [];
+  psub.on('psubscribe', (n) => pcounts.push(n));
+  psub.on('pmessage', (m) => pmessages.push(m));
+  sub.on('subscribe', (n) => counts.push(n));
+  sub.on('message', (m) => messages.push(m));
+  try {
+    await until('both subscriptions', () => pcounts.length === 1 && counts.length === 1);
+    assert.deepEqual([pcounts, counts], [[1], [1]]);
+    assert.equal(await redis.publish(channel, { n: 1 }), 2, 'one pattern and one channel subscriber in Redis');
+    // (the SDK JSON-parses pmessage payloads without a fallback: a plain-text one reaches its error listeners)
+    await redis.publish('sdk:ps:p:2', ['only', 'the pattern']);
+    await until('three deliveries', () => pmessages.length === 2 && messages.length === 1);
+    assert.deepEqual(pmessages, [
+      { pattern, channel, message: { n: 1 } },
+      { pattern, channel: 'sdk:ps:p:2', message: ['only', 'the pattern'] },
+    ]);
+    assert.deepEqual(messages, [{ channel, message: { n: 1 } }]);
+  } finally {
+    await psub.unsubscribe();
+    await sub.unsubscribe();
+  }
+});
+
+test('pub/sub: a wrong token reaches the error listener; the wire events are plain SSE data lines', TIMEOUT, async () => {
+  const bad = new Redis({ url, token: 'wrong-token' }).subscribe(['sdk:ps:denied']);
+  const errors = [];
+  bad.on('error', (e) => errors.push(e));
+  await until('the error event', () => errors.length === 1);
+  assert.match(String(errors[0].message), /invalid token/);
+  await bad.unsubscribe();
+
+  // the wire format itself, as the SDK's parser reads it
+  const controller = new AbortController();
+  const res = await realFetch(`${url}/subscribe/sdk:ps:wire`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    body: '[]',
+    signal: controller.signal,
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+  const reader = res.body.getReader();
+  let text = '';
+  while (!text.includes('data: subscribe,sdk:ps:wire,1\n\n')) {
+    text += new TextDecoder().decode((await reader.read()).value);
+  }
+  await redis.publish('sdk:ps:wire', 'x');
+  while (!text.includes('data: message,sdk:ps:wire,x\n\n')) {
+    text += new TextDecoder().decode((await reader.read()).value);
+  }
+  controller.abort();
+});

@@ -7,18 +7,16 @@ import dev.tether.testing.Http;
 import dev.tether.testing.ListeningSockets;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Nothing of the server listens beyond the bind address: every listening TCP socket and every unconnected UDP socket
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * server-config/wildfly) is on loopback, after Tether has talked to Redis and served a request.
  */
 @Tag("smoke")
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class ListeningSocketsIT {
 
@@ -37,13 +35,7 @@ class ListeningSocketsIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         return Tether.war(Map.of("tether.redis.url", redis.url()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @Test

@@ -51,6 +51,8 @@ class RunScriptIT {
             String text = Files.readString(log.toPath(), StandardCharsets.UTF_8);
             assertFalse(text.contains("\u001b["), "no colour escapes when the output is not a terminal");
             assertFalse(text.contains("NCLS-SECURITY-05054"), "no dump of the trust store's expired certificates");
+            assertFalse(text.contains("deprecated"), "no deprecation warnings about Tether's own configuration");
+            assertTrue(text.contains("No tether.token is configured"), "the no-token rule is said at start");
 
             long sent = System.nanoTime();
             script.destroy(); // SIGTERM to the script alone, not to its process group

@@ -1,5 +1,6 @@
 package dev.tether.chat;
 
+import dev.tether.support.Workers;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -32,6 +33,10 @@ public class ChatHub {
     @Inject
     ChatStore store;
 
+    /** Room workers run here: never on a Redisson Netty thread. */
+    @Inject
+    Workers workers;
+
     @Inject
     ChatMetrics metrics;
 
@@ -55,7 +60,7 @@ public class ChatHub {
 
     private RoomWorker worker() {
         if (worker == null) {
-            worker = new RoomWorker(this, store, store.executor());
+            worker = new RoomWorker(this, store, workers);
         }
         return worker;
     }

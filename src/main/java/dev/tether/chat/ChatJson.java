@@ -1,6 +1,6 @@
 package dev.tether.chat;
 
-import dev.tether.web.Jsonp;
+import dev.tether.support.Jsonp;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

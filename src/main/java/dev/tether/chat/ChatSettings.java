@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.config.Config;
 
-/** Chat limits and timings, read once from MicroProfile Config (listed in CHAT-CONFIG.md). Times in ms. */
+/** Chat limits and timings, read once from MicroProfile Config (listed in the README). Times in ms. */
 public record ChatSettings(
         int outboxMessages,
         long outboxBytes,

@@ -19,7 +19,7 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * A room's messages in the Redis stream {@code tether:chat:<room>}, through Redisson's async batches only. Results
- * continue on {@link RedisConnector#executor()}, so a broadcast to many clients never runs on a Redisson Netty thread.
+ * continue on the executor the caller names, so a broadcast to many clients never runs on a Redisson Netty thread.
  */
 @ApplicationScoped
 public class ChatStore {
@@ -29,11 +29,11 @@ public class ChatStore {
 
     /**
      * Runs the Redis commands of a room's batch as one pipeline, in order: XADD … MAXLEN ~ for each Append, the
-     * history read for each Join. Continues on {@link RedisConnector#executor()} with one result per step: the
+     * history read for each Join. Continues on {@code continueOn} with one result per step: the
      * new message's {@link StreamMessageId}, a Join's {@code List<ChatMessage>}, a {@link Throwable} when Redis
      * did not answer, or null for steps without a command.
      */
-    CompletionStage<Object[]> batch(String room, List<Room.Step> steps, ChatSettings s) {
+    CompletionStage<Object[]> batch(String room, List<Room.Step> steps, ChatSettings s, Executor continueOn) {
         RBatch batch = connector.client().createBatch(BatchOptions.defaults().retryAttempts(0));
         RStreamAsync<String, String> stream = batch.getStream(key(room), StringCodec.INSTANCE);
         List<CompletableFuture<?>> futures = new ArrayList<>(steps.size());
@@ -51,7 +51,7 @@ public class ChatStore {
                         results[i] = result(room, steps.get(i), futures.get(i));
                     }
                     return results;
-                }, connector.executor());
+                }, continueOn);
     }
 
     private static CompletableFuture<?> command(RStreamAsync<String, String> stream, Room.Step step, ChatSettings s) {
@@ -99,11 +99,6 @@ public class ChatStore {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** Where batch results continue (and room workers run): never a Redisson Netty thread. */
-    Executor executor() {
-        return connector.executor();
     }
 
     static String key(String room) {

@@ -39,7 +39,7 @@ final class RoomWorker {
             return;
         }
         try {
-            store.batch(room.name, steps, hub.settings()).whenComplete((results, failure) -> {
+            store.batch(room.name, steps, hub.settings(), executor).whenComplete((results, failure) -> {
                 try {
                     deliver(room, steps, results != null ? results : failed(steps.size(), failure));
                 } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.tether.gateway;
 
 import dev.tether.redis.RedisConnector;
+import dev.tether.redis.Reply;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public class CommandCatalog {
                 .run("COMMAND", new Object[] {"INFO".getBytes(StandardCharsets.UTF_8), name.getBytes(StandardCharsets.UTF_8)})
                 .toCompletableFuture()
                 .orTimeout(connector.settings().timeout(), TimeUnit.MILLISECONDS)
-                .thenApply(reply -> parseFirst(Reply.from(reply)));
+                .thenApply(CommandCatalog::parseFirst);
         CompletableFuture<Optional<Info>> raced = cache.putIfAbsent(name, fetch);
         if (raced != null) {
             return raced;

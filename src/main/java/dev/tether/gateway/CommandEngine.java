@@ -1,11 +1,15 @@
 package dev.tether.gateway;
 
+import dev.tether.redis.AsyncGate;
 import dev.tether.redis.RedisConnector;
 import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;
 import dev.tether.redis.RedisMetrics;
 import dev.tether.redis.RedisMonitor;
 import dev.tether.redis.RedisUnavailableException;
+import dev.tether.redis.Reply;
+import dev.tether.support.Errors;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -15,10 +19,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs commands for every dialect, without blocking the caller's thread: single commands, pipelines and
- * transactions. Results are {@link Reply} values (a Redis error reply is a value, {@link Reply.Error});
- * refusals fail the stage with {@link GatewayException}, unavailability with
- * {@link dev.tether.redis.RedisUnavailableException}.
+ * Runs commands for every dialect: single commands, pipelines and transactions, {@code Command → CompletionStage}.
+ * Results are {@link Reply} values (a Redis error reply is a value, {@link Reply.Error}); refusals fail the stage
+ * with {@link GatewayException}, unavailability with {@link RedisUnavailableException}. Stages complete on
+ * Redisson's threads: the boundary that called decides where the reply continues.
  */
 @ApplicationScoped
 public class CommandEngine {
@@ -41,6 +45,22 @@ public class CommandEngine {
     @Inject
     RedisMonitor monitor;
 
+    // the connector's parts, fixed at startup: read once, not through its proxy on every command
+    private RedisInternals internals;
+    private AsyncGate pooled;
+    private AsyncGate dedicated;
+    private long timeout;
+    private long connectTimeout;
+
+    @PostConstruct
+    void start() {
+        internals = connector.internals();
+        pooled = connector.pooled();
+        dedicated = connector.dedicated();
+        timeout = connector.settings().timeout();
+        connectTimeout = connector.settings().connectTimeout();
+    }
+
     public CompletionStage<Reply> execute(Command command, Access access) {
         if (!monitor.reachable()) {
             return down();
@@ -51,7 +71,10 @@ public class CommandEngine {
         } catch (GatewayException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return offload(checkAccess(command, access).thenCompose(v -> run(plan)));
+        if (access == Access.FULL) {
+            return run(plan);
+        }
+        return checkAccess(command, access).thenCompose(v -> run(plan));
     }
 
     /** Runs the commands in order on one connection (not atomically); each slot holds its reply or error. */
@@ -74,16 +97,16 @@ public class CommandEngine {
             } catch (GatewayException e) {
                 refusal = CompletableFuture.completedFuture(new Reply.Error(e.getMessage()));
             }
-            refusal = refusal.exceptionallyCompose(e -> RedisErrors.unwrap(e) instanceof GatewayException g
+            refusal = refusal.exceptionallyCompose(e -> Errors.unwrap(e) instanceof GatewayException g
                     ? CompletableFuture.completedFuture(new Reply.Error(g.getMessage()))
                     : CompletableFuture.failedFuture(e));
             refusals.add(refusal);
             plans.add(plan);
         }
         boolean sequential = oneByOne;
-        return offload(all(refusals).thenCompose(refused -> sequential
+        return all(refusals).thenCompose(refused -> sequential
                 ? sequentially(plans, refused)
-                : batched(plans, refused)));
+                : batched(plans, refused));
     }
 
     /** Runs the commands atomically; a refused command discards the whole transaction. */
@@ -100,20 +123,9 @@ public class CommandEngine {
             }
             checks.add(checkAccess(command, access).thenCompose(v -> checkArity(command)).toCompletableFuture());
         }
-        return offload(CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> connector.pooled().with(() -> transactions.run(commands)))
-                .whenComplete((r, e) -> metrics.command(e != null)));
-    }
-
-    /** Continues on the application's executor, never on Redisson's Netty threads (see RedisConnector#executor). */
-    private <T> CompletionStage<T> offload(CompletionStage<T> stage) {
-        return stage.handleAsync((value, error) -> {
-            if (error != null) {
-                throw error instanceof java.util.concurrent.CompletionException c ? c
-                        : new java.util.concurrent.CompletionException(error);
-            }
-            return value;
-        }, connector.executor());
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> pooled.with(() -> transactions.run(commands)))
+                .whenComplete((r, e) -> metrics.command(e != null));
     }
 
     private <T> CompletionStage<T> down() {
@@ -148,34 +160,20 @@ public class CommandEngine {
 
     private CompletionStage<Reply> run(CommandPolicy.Plan plan) {
         Command command = plan.command();
-        long timeout = connector.settings().timeout();
-        CompletionStage<Object> raw;
+        CompletionStage<Reply> raw;
         if (plan.blocking()) {
             long wait = plan.blockMillis() + timeout;
-            raw = connector.dedicated().with(() -> connector.internals().openDedicated()
+            raw = dedicated.with(() -> internals.openDedicated()
                     .thenCompose(connection -> RedisInternals.run(connection, command.name(), command.params(), wait)
                             .whenComplete((r, e) -> connection.closeAsync()))
                     .toCompletableFuture()
-                    .orTimeout(wait + connector.settings().connectTimeout(), TimeUnit.MILLISECONDS));
+                    .orTimeout(wait + connectTimeout, TimeUnit.MILLISECONDS));
         } else {
-            raw = connector.pooled().with(() -> connector.internals().run(command.name(), command.params())
+            raw = pooled.with(() -> internals.run(command.name(), command.params())
                     .toCompletableFuture()
                     .orTimeout(timeout, TimeUnit.MILLISECONDS));
         }
-        return raw.handle(this::toReply).thenApply(reply -> nilWhenEmpty(command, reply));
-    }
-
-    /** Commands whose nil array Redisson decodes as an empty list, and which never answer an empty array. */
-    private static final java.util.Set<String> NIL_ARRAY = java.util.Set.of("BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX",
-            "BLMPOP", "BZMPOP", "LMPOP", "ZMPOP", "XREAD", "XREADGROUP");
-
-    static Reply nilWhenEmpty(Command command, Reply reply) {
-        boolean popWithCount = (command.name().equals("LPOP") || command.name().equals("RPOP")) && command.args().size() > 1;
-        if (reply instanceof Reply.Array array && array.items().isEmpty()
-                && (popWithCount || NIL_ARRAY.contains(command.name()))) {
-            return Reply.NIL;
-        }
-        return reply;
+        return raw.handle(this::toReply);
     }
 
     private CompletionStage<List<Reply>> sequentially(List<CommandPolicy.Plan> plans, List<Reply> refused) {
@@ -196,10 +194,8 @@ public class CommandEngine {
     private CompletionStage<List<Reply>> batched(List<CommandPolicy.Plan> plans, List<Reply> refused) {
         List<String> names = new ArrayList<>();
         List<Object[]> params = new ArrayList<>();
-        List<Command> commandsSent = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
             if (refused.get(i) == null) {
-                commandsSent.add(plans.get(i).command());
                 names.add(plans.get(i).command().name());
                 params.add(plans.get(i).command().params());
             }
@@ -207,13 +203,10 @@ public class CommandEngine {
         if (names.isEmpty()) {
             return CompletableFuture.completedFuture(refused);
         }
-        long timeout = connector.settings().timeout();
-        return connector.pooled().with(() -> {
+        return pooled.with(() -> {
             List<CompletableFuture<Reply>> sent = new ArrayList<>(names.size());
-            for (CompletableFuture<Object> slot : connector.internals().pipeline(names, params, timeout)) {
-                Command command = commandsSent.get(sent.size());
-                sent.add(slot.orTimeout(timeout, TimeUnit.MILLISECONDS).handle(this::toReply)
-                        .thenApply(reply -> nilWhenEmpty(command, reply)));
+            for (CompletableFuture<Reply> slot : internals.pipeline(names, params, timeout)) {
+                sent.add(slot.orTimeout(timeout, TimeUnit.MILLISECONDS).handle(this::toReply));
             }
             return all(sent).thenApply(replies -> {
                 List<Reply> merged = new ArrayList<>(plans.size());
@@ -226,10 +219,10 @@ public class CommandEngine {
         });
     }
 
-    private Reply toReply(Object value, Throwable error) {
+    private Reply toReply(Reply value, Throwable error) {
         if (error == null) {
             metrics.command(false);
-            return Reply.from(value);
+            return value;
         }
         metrics.command(true);
         String text = RedisErrors.replyText(error);

@@ -70,6 +70,13 @@ public class CommandPolicy {
         return blocking(command);
     }
 
+    /** For routes that run a command outside the engine (pub/sub streams): 403 if the policy denies {@code name}. */
+    public void permit(String name) {
+        if (deny.contains(name) && !allow.contains(name)) {
+            throw GatewayException.forbidden(name + " is denied by the command policy (tether.commands.allow enables it)");
+        }
+    }
+
     private Plan blocking(Command command) {
         String name = command.name();
         Integer seconds = SECONDS_TIMEOUT.get(name);

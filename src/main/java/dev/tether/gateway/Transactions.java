@@ -2,6 +2,7 @@ package dev.tether.gateway;
 
 import dev.tether.redis.RedisConnector;
 import dev.tether.redis.RedisErrors;
+import dev.tether.redis.Reply;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public class Transactions {
                         }
                         throw RedisErrors.unavailable(error);
                     }
-                    return slots(Reply.from(value));
+                    return slots(value);
                 });
     }
 

@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
+import io.netty.util.Timer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,11 +18,15 @@ public final class AsyncGate {
     private final int permits;
     private final long timeoutMillis;
     private final int maxWaiting;
-    private final ScheduledExecutorService timer;
+    private final Timer timer;
     private final Deque<CompletableFuture<Permit>> waiting = new ArrayDeque<>();
     private int inUse;
 
-    public AsyncGate(String name, int permits, long timeoutMillis, int maxWaiting, ScheduledExecutorService timer) {
+    /**
+     * @param timer times out waiters; a hashed wheel, not a (managed) scheduled executor: scheduling on Payara's
+     *              ManagedScheduledExecutorService captured the EE context through a class-path scan, on every wait
+     */
+    public AsyncGate(String name, int permits, long timeoutMillis, int maxWaiting, Timer timer) {
         this.name = name;
         this.permits = permits;
         this.timeoutMillis = timeoutMillis;
@@ -42,7 +46,10 @@ public final class AsyncGate {
             }
             waiting.add(ticket);
         }
-        timer.schedule(() -> {
+        timer.newTimeout(timeout -> {
+            if (ticket.isDone()) {
+                return; // granted meanwhile
+            }
             boolean removed;
             synchronized (this) {
                 removed = waiting.remove(ticket);

@@ -1,7 +1,6 @@
 package dev.tether.redis;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import dev.tether.support.Errors;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.redisson.client.RedisException;
@@ -18,16 +17,9 @@ public final class RedisErrors {
     private RedisErrors() {
     }
 
-    public static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     /** The text of a Redis error reply ("ERR …", "WRONGTYPE …"), or null when the failure is not one. */
     public static String replyText(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Errors.unwrap(failure);
         // Redisson gives NOSCRIPT its own class; it is still the reply to one command (EVALSHA), not an outage
         boolean reply = t.getClass() == RedisException.class || t.getClass() == RedisNoScriptException.class;
         if (!reply || t.getCause() != null || t.getMessage() == null) {
@@ -44,7 +36,7 @@ public final class RedisErrors {
 
     /** Maps any failure that is not an error reply to the 503 the caller should answer. */
     public static RedisUnavailableException unavailable(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Errors.unwrap(failure);
         if (t instanceof RedisUnavailableException u) {
             return u;
         }
@@ -52,7 +44,7 @@ public final class RedisErrors {
     }
 
     public static String describe(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Errors.unwrap(failure);
         if (t instanceof TimeoutException) {
             return "no answer in time";
         }

@@ -11,7 +11,6 @@ import java.util.concurrent.CompletionStage;
 import org.redisson.Redisson;
 import org.redisson.client.RedisConnection;
 import org.redisson.client.codec.ByteArrayCodec;
-import org.redisson.client.protocol.RedisCommand;
 import org.redisson.command.CommandAsyncExecutor;
 import org.redisson.connection.ClientConnectionsEntry;
 import org.redisson.connection.MasterSlaveEntry;
@@ -29,24 +28,24 @@ public final class RedisInternals {
         this.executor = redisson.getCommandExecutor();
     }
 
-    /** Runs one command on a pooled connection; bulk strings come back as byte[], status replies as String. */
-    public CompletionStage<Object> run(String upperName, Object[] args) {
-        return executor.writeAsync((String) null, ByteArrayCodec.INSTANCE, new RedisCommand<>(upperName), args);
+    /** Runs one command on a pooled connection; its reply is decoded faithfully ({@link RespReplies}). */
+    public CompletionStage<Reply> run(String upperName, Object[] args) {
+        return executor.writeAsync((String) null, ByteArrayCodec.INSTANCE, new RespReplies.Raw(upperName), args);
     }
 
     /**
      * Sends the commands as one pipeline on one pooled connection, in order, not atomically. Each slot
      * completes with its own reply or error reply; the batch's overall failure is reported in the slots.
      */
-    public List<CompletableFuture<Object>> pipeline(List<String> upperNames, List<Object[]> params, long timeoutMillis) {
+    public List<CompletableFuture<Reply>> pipeline(List<String> upperNames, List<Object[]> params, long timeoutMillis) {
         CommandBatchService batch = new CommandBatchService(executor, BatchOptions.defaults()
                 .executionMode(BatchOptions.ExecutionMode.IN_MEMORY)
                 .responseTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .retryAttempts(0));
-        List<CompletableFuture<Object>> slots = new ArrayList<>(upperNames.size());
+        List<CompletableFuture<Reply>> slots = new ArrayList<>(upperNames.size());
         for (int i = 0; i < upperNames.size(); i++) {
-            slots.add(batch.writeAsync((String) null, ByteArrayCodec.INSTANCE,
-                    new RedisCommand<>(upperNames.get(i)), params.get(i)).toCompletableFuture());
+            slots.add(batch.<Reply, Reply>writeAsync((String) null, ByteArrayCodec.INSTANCE,
+                    new RespReplies.Raw(upperNames.get(i)), params.get(i)).toCompletableFuture());
         }
         batch.executeAsync().whenComplete((result, error) -> {
             // an error reply fails the batch too, but its slots already hold their own replies
@@ -63,8 +62,8 @@ public final class RedisInternals {
     }
 
     /** Runs one command on a dedicated connection with an explicit response timeout. */
-    public static CompletionStage<Object> run(RedisConnection connection, String name, Object[] args, long timeoutMillis) {
-        return connection.async(timeoutMillis, ByteArrayCodec.INSTANCE, new RedisCommand<>(name), args);
+    public static CompletionStage<Reply> run(RedisConnection connection, String name, Object[] args, long timeoutMillis) {
+        return connection.async(timeoutMillis, ByteArrayCodec.INSTANCE, new RespReplies.Raw(name), args);
     }
 
     /** Open and idle pooled connections to the master, summed over its entries. */

@@ -1,6 +1,6 @@
 package dev.tether.redis;
 
-import dev.tether.web.Metrics;
+import dev.tether.support.Metrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

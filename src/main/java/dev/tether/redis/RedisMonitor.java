@@ -61,7 +61,7 @@ public class RedisMonitor {
     private void check() {
         long sequence = started.incrementAndGet();
         RedisSettings settings = connector.settings();
-        CompletionStage<Object> ping;
+        CompletionStage<Reply> ping;
         try {
             ping = connector.internals().openDedicated().thenCompose(connection ->
                     RedisInternals.run(connection, "PING", new Object[0], settings.timeout())
@@ -74,8 +74,8 @@ public class RedisMonitor {
         ping.toCompletableFuture()
                 .orTimeout(settings.timeout() + settings.connectTimeout(), TimeUnit.MILLISECONDS)
                 .whenComplete((reply, error) -> record(sequence, error == null
-                        ? new Status(true, "PING answered by " + settings.safeAddress(), System.currentTimeMillis())
-                        : new Status(false, settings.safeAddress() + " unreachable: " + RedisErrors.describe(error),
+                        ? new Status(true, "PING answered by " + settings.address(), System.currentTimeMillis())
+                        : new Status(false, settings.address() + " unreachable: " + RedisErrors.describe(error),
                                 System.currentTimeMillis())));
     }
 

@@ -4,9 +4,13 @@ import java.net.URI;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
-/** The Redis connection settings, read once from MicroProfile Config (see the README for each property). */
+/**
+ * The Redis connection settings, read once from MicroProfile Config (see the README for each property).
+ * {@code address} is the URL without credentials or database: what Redisson connects to, and what logs show.
+ */
 public record RedisSettings(
         String url,
+        String address,
         int poolSize,
         int minIdle,
         int pingInterval,
@@ -16,13 +20,19 @@ public record RedisSettings(
         int maxQueue,
         int reconnectMaxDelay,
         int dedicatedPoolSize,
-        int maxBlockMillis,
-        Optional<String> configFile) {
+        int nettyThreads,
+        int threads,
+        Optional<String> configFile,
+        int subscriptionsPerConnection) {
 
     public static RedisSettings from(Config config) {
         int poolSize = positive(config, "tether.redis.pool-size", 16);
+        int cores = Runtime.getRuntime().availableProcessors();
+        String url = config.getOptionalValue("tether.redis.url", String.class).orElse("redis://127.0.0.1:6379");
+        URI uri = URI.create(url);
         return new RedisSettings(
-                config.getOptionalValue("tether.redis.url", String.class).orElse("redis://127.0.0.1:6379"),
+                url,
+                uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()),
                 poolSize,
                 Math.min(poolSize, nonNegative(config, "tether.redis.min-idle", Math.min(poolSize, 4))),
                 nonNegative(config, "tether.redis.ping-interval", 30_000),
@@ -32,14 +42,10 @@ public record RedisSettings(
                 nonNegative(config, "tether.redis.max-queue", 10_000),
                 positive(config, "tether.redis.reconnect-max-delay", 500),
                 positive(config, "tether.redis.dedicated-pool-size", 8),
-                positive(config, "tether.commands.max-block", 30_000),
-                config.getOptionalValue("tether.redis.config-file", String.class).filter(s -> !s.isBlank()));
-    }
-
-    /** The address without credentials, for logs and health reports. */
-    public String safeAddress() {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+                positive(config, "tether.redis.netty-threads", cores),
+                positive(config, "tether.redis.threads", cores),
+                config.getOptionalValue("tether.redis.config-file", String.class).filter(s -> !s.isBlank()),
+                positive(config, "tether.redis.subscriptions-per-connection", 2500));
     }
 
     private static int positive(Config config, String name, int defaultValue) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.websocket.CloseReason;
@@ -18,17 +19,14 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chat protocol and its limits, with the Tyrus client and a raw socket against Payara Micro. */
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class ChatIT {
 
@@ -42,18 +40,12 @@ class ChatIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         return Tether.war(Map.of(
                 "tether.redis.url", redis.url(),
                 "tether.chat.ping-interval", "300",
                 "tether.chat.pong-timeout", "1500",
                 "tether.chat.allowed-origins", "http://app.example",
                 "tether.chat.max-connections-per-address", Integer.toString(PER_ADDRESS)));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @BeforeEach

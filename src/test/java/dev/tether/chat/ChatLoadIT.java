@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URL;
@@ -20,16 +21,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Backpressure and fan-out: a client that stops reading, and 1,000 connections in one room. */
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class ChatLoadIT {
 
@@ -42,7 +40,6 @@ class ChatLoadIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         // the rate limit is tested in ChatIT; here one sender has to outpace a stalled reader
         return Tether.war(Map.of(
                 "tether.redis.url", redis.url(),
@@ -53,11 +50,6 @@ class ChatLoadIT {
                 // the readers are read one after another with up to two batches (100 × 16 KB = 1.6 MB) in flight each;
                 // the default 1 MiB bound held only while kernel buffers absorbed the rest of a slower server's output
                 "tether.chat.outbox-bytes", "4194304"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @BeforeEach

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -18,18 +19,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The chat page in headless Chromium (the system's /usr/bin/chromium driven by playwright-core, see
  * src/test/js/chat-page): two browser contexts chat, markup stays text, a dropped socket loses nothing.
  */
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class ChatPageIT {
 
@@ -41,13 +39,7 @@ class ChatPageIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         return Tether.war(Map.of("tether.redis.url", redis.url()));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @Test

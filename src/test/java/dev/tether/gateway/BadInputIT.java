@@ -7,26 +7,24 @@ import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.RespClient;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Everything a client can get wrong gets its 4xx with a JSON error naming the problem; never a 5xx. */
 @Tag("smoke")
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class BadInputIT {
 
@@ -42,17 +40,11 @@ class BadInputIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         return Tether.war(Map.of(
                 "tether.redis.url", redis.url(),
                 "tether.token", TOKEN,
                 "tether.readonly-token", READ_TOKEN,
                 "tether.http.max-body", Integer.toString(MAX_BODY)));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @BeforeEach

@@ -10,6 +10,7 @@ import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.RespClient;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,13 +27,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The real, unchanged {@code @upstash/redis} SDK (pinned in src/test/js/upstash-sdk/package-lock.json) against
@@ -41,13 +39,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * missing (profile upstash-sdk-npm-ci).
  */
 @Tag("smoke")
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class UpstashSdkIT {
 
     static final String TOKEN = "sdk-test-token";
     /** The number of tests in upstash-sdk.test.mjs: all must run and pass. */
-    static final int EXPECTED_TESTS = 16;
+    static final int EXPECTED_TESTS = 20;
     static final long NODE_TIMEOUT_SECONDS = 120;
     static final byte[] RAW_BYTES = {0x00, (byte) 0xff, (byte) 0xfe, 0x61, (byte) 0x80, 0x0d, 0x0a, (byte) 0xc3, 0x28,
             (byte) 0xe2, (byte) 0x82};
@@ -59,15 +57,10 @@ class UpstashSdkIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         return Tether.war(Map.of(
                 "tether.redis.url", redis.url(),
-                "tether.token", TOKEN));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
+                "tether.token", TOKEN,
+                "tether.pubsub.keep-alive", "500")); // closed SDK streams are noticed at the next write
     }
 
     @Test

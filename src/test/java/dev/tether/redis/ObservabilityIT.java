@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URL;
@@ -15,21 +16,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Health and metrics where each server really serves them: Payara Micro on the HTTP port, WildFly on its management
  * interface (9990 + offset). Redis going down and readiness turning DOWN is ResilienceIT's (also in the smoke suite).
  */
 @Tag("smoke")
-@ExtendWith(ArquillianExtension.class)
+@TetherIT
 @RunAsClient
 class ObservabilityIT {
 
@@ -44,13 +42,7 @@ class ObservabilityIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start();
         return Tether.war(Map.of("tether.redis.url", redis.url(), "tether.redis.pool-size", "6"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @BeforeEach
@@ -109,12 +101,16 @@ class ObservabilityIT {
     }
 
     /** The value of the first sample whose name (and labels) match {@code metric}, in Prometheus/OpenMetrics text. */
+    /** The sum of every sample of the metric (WildFly reports the request count once per servlet). */
     static double value(String text, String metric) {
         Matcher m = Pattern.compile("^" + metric + " (?<value>[0-9.eE+-]+)", Pattern.MULTILINE).matcher(text);
-        if (!m.find()) {
-            return fail("no sample " + metric + " in:\n" + head(text));
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            found = true;
+            sum += Double.parseDouble(m.group("value"));
         }
-        return Double.parseDouble(m.group("value"));
+        return found ? sum : fail("no sample " + metric + " in:\n" + head(text));
     }
 
     static String head(String text) {

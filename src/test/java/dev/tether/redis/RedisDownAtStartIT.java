@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import java.net.URL;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Tether deploys while Redis is down, answers 503 meanwhile, and works once Redis appears, with no restart. */
-@ExtendWith(ArquillianExtension.class)
+@TetherIT(redisRunning = false)
 @RunAsClient
 class RedisDownAtStartIT {
 
@@ -29,13 +27,7 @@ class RedisDownAtStartIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.notStarted();
         return Tether.war(Map.of("tether.redis.url", redis.url(), "tether.redis.pool-size", "6"));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.tether.testing.RedisServer;
 import dev.tether.testing.RespClient;
 import dev.tether.testing.TcpProxy;
 import dev.tether.testing.Tether;
+import dev.tether.testing.TetherIT;
 import java.io.IOException;
 import java.net.URL;
 import java.net.http.HttpRequest;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
@@ -28,13 +28,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The pool against a Redis that closes idle clients after 2 s, reached through a proxy that can half-open
  * connections, and killed and restarted. Numbers are printed for the issue notes.
  */
-@ExtendWith(ArquillianExtension.class)
+@TetherIT(redisArgs = {"--timeout", "2"})
 @RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResilienceIT {
@@ -54,7 +53,6 @@ class ResilienceIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        redis = RedisServer.start("--timeout", "2");
         proxy = new TcpProxy(redis.port());
         return Tether.war(Map.of(
                 "tether.redis.url", "redis://127.0.0.1:" + proxy.port(),
@@ -69,7 +67,6 @@ class ResilienceIT {
     @AfterAll
     static void stop() {
         proxy.close();
-        redis.close();
     }
 
     @BeforeEach

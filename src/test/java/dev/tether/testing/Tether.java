@@ -1,13 +1,8 @@
 package dev.tether.testing;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -46,24 +41,6 @@ public final class Tether {
     public static URI management(URL arquillianUrl) {
         String management = System.getProperty("tether.management.url");
         return management != null ? URI.create(management) : base(arquillianUrl).resolve("/");
-    }
-
-    /**
-     * WildFly's server.log from the last "Starting deployment of tether.war" on: what the server logged about the
-     * deployment under test ({@code wildfly.home} is set by the WildFly smoke execution).
-     */
-    public static String wildFlyLogOfLastDeployment() {
-        Path log = Path.of(System.getProperty("wildfly.home"), "standalone", "log", "server.log");
-        try {
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            int start = text.lastIndexOf("Starting deployment of \"tether.war\"");
-            if (start < 0) {
-                throw new IllegalStateException("no deployment of tether.war in " + log);
-            }
-            return text.substring(start);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The deployment's base URL on 127.0.0.1 (Arquillian may report the host's other address), with a trailing slash. */

@@ -1,7 +1,7 @@
 package dev.tether.gateway.upstash;
 
-import dev.tether.gateway.Reply;
-import dev.tether.web.Jsonp;
+import dev.tether.redis.Reply;
+import dev.tether.support.Jsonp;
 import jakarta.json.stream.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,22 +11,30 @@ import java.util.List;
 /**
  * Replies in the Upstash REST shape: {@code {"result":…}} or {@code {"error":…}}, arrays of those for
  * pipelines. With base64 on, every string at any depth is base64 (errors never are), as the SDKs expect.
+ * Written into one buffer per request thread, reused; {@link Out} is valid until the thread's next reply.
  */
 final class UpstashJson {
+
+    private static final int KEEP = 64 * 1024; // a thread keeps a buffer up to this size between requests
+    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+    /** The JSON bytes in a reused buffer. */
+    record Out(byte[] bytes, int length) {
+    }
 
     private UpstashJson() {
     }
 
-    static byte[] single(Reply reply, boolean base64) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    static Out single(Reply reply, boolean base64) {
+        Buffer out = buffer();
         try (JsonGenerator g = Jsonp.GENERATORS.createGenerator(out)) {
             slot(g, reply, base64);
         }
-        return out.toByteArray();
+        return out.done();
     }
 
-    static byte[] slots(List<Reply> replies, boolean base64) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * replies.size() + 2);
+    static Out slots(List<Reply> replies, boolean base64) {
+        Buffer out = buffer();
         try (JsonGenerator g = Jsonp.GENERATORS.createGenerator(out)) {
             g.writeStartArray();
             for (Reply reply : replies) {
@@ -34,7 +42,13 @@ final class UpstashJson {
             }
             g.writeEnd();
         }
-        return out.toByteArray();
+        return out.done();
+    }
+
+    private static Buffer buffer() {
+        Buffer out = BUFFERS.get();
+        out.reset();
+        return out;
     }
 
     private static void slot(JsonGenerator g, Reply reply, boolean base64) {
@@ -70,5 +84,19 @@ final class UpstashJson {
 
     private static String encode(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(1024);
+        }
+
+        Out done() {
+            Out out = new Out(buf, count);
+            if (buf.length > KEEP) {
+                BUFFERS.remove(); // a large reply's buffer is not kept
+            }
+            return out;
+        }
     }
 }

@@ -2,7 +2,8 @@ package dev.tether.gateway.upstash;
 
 import dev.tether.gateway.Command;
 import dev.tether.gateway.GatewayException;
-import dev.tether.web.Jsonp;
+import dev.tether.gateway.http.BodyLimit;
+import dev.tether.support.Jsonp;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonReader;
@@ -46,10 +47,18 @@ final class UpstashRequests {
     }
 
     static Command command(byte[] body) {
+        return command(new BodyLimit.Body(body, body.length));
+    }
+
+    static Command command(BodyLimit.Body body) {
         return command(root(body), "the body");
     }
 
     static List<Command> commands(byte[] body) {
+        return commands(new BodyLimit.Body(body, body.length));
+    }
+
+    static List<Command> commands(BodyLimit.Body body) {
         JsonArray list = root(body);
         if (list.isEmpty()) {
             throw GatewayException.bad("empty pipeline: send an array of commands, e.g. [[\"GET\",\"k\"]]");
@@ -99,12 +108,12 @@ final class UpstashRequests {
         return new Command(new String(words.get(0), StandardCharsets.UTF_8), words.subList(1, words.size()));
     }
 
-    private static JsonArray root(byte[] body) {
-        if (body.length == 0) {
+    private static JsonArray root(BodyLimit.Body body) {
+        if (body.length() == 0) {
             throw GatewayException.bad("empty body: send a JSON array such as [\"GET\",\"k\"]");
         }
         JsonValue value;
-        try (JsonReader reader = Jsonp.READERS.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = Jsonp.READERS.createReader(new ByteArrayInputStream(body.bytes(), 0, body.length()))) {
             value = reader.readValue();
         } catch (JsonParsingException e) {
             throw GatewayException.bad("malformed JSON: " + e.getMessage());

@@ -1,0 +1,6 @@
+/**
+ * Redis commands for every HTTP dialect: {@link dev.tether.gateway.Command}, the command policy and catalog,
+ * transactions, and {@link dev.tether.gateway.CommandEngine} ({@code Command → CompletionStage<Reply>}). Knows
+ * nothing of HTTP. May use {@code redis} and {@code support}.
+ */
+package dev.tether.gateway;

@@ -1,0 +1,174 @@
+package dev.tether.gateway.upstash;
+
+import dev.tether.gateway.Access;
+import dev.tether.gateway.CommandPolicy;
+import dev.tether.gateway.GatewayException;
+import dev.tether.gateway.http.BodyLimit;
+import dev.tether.gateway.http.Cors;
+import dev.tether.gateway.http.Failures;
+import dev.tether.gateway.http.HttpError;
+import dev.tether.gateway.http.HttpLimits;
+import dev.tether.gateway.http.TokenAuth;
+import dev.tether.pubsub.PubSub;
+import dev.tether.pubsub.Subscription;
+import dev.tether.pubsub.Topic;
+import dev.tether.support.Jsonp;
+import dev.tether.support.Workers;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Upstash pub/sub: {@code POST /redis/subscribe/<channel>} and {@code /redis/psubscribe/<pattern>} answer a
+ * Server-Sent Events stream ({@link UpstashEvents}). The whole rest of the path is the name (the SDK does not
+ * encode it; percent-escapes are decoded); more names may follow in the JSON body (the SDK sends {@code []}). GET
+ * works too, for EventSource. Auth, CORS, policy and every refusal happen before the stream starts, as JSON
+ * errors; the stream itself holds no thread ({@link SseStream}).
+ */
+@WebServlet(urlPatterns = {"/redis/subscribe/*", "/redis/psubscribe/*"}, asyncSupported = true, loadOnStartup = 1)
+public class UpstashSubscribeServlet extends HttpServlet {
+
+    @Inject
+    PubSub pubsub;
+
+    @Inject
+    TokenAuth auth;
+
+    @Inject
+    CommandPolicy policy;
+
+    @Inject
+    HttpLimits limits;
+
+    @Inject
+    Cors cors;
+
+    @Inject
+    Workers workers;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            if (!cors.answered(request, response)) {
+                subscribe(request, response);
+            }
+        } catch (RuntimeException e) {
+            Failures.send(response, e);
+        }
+    }
+
+    private void subscribe(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod();
+        if (!method.equals("POST") && !method.equals("GET")) {
+            response.setHeader("Allow", "GET, POST, OPTIONS");
+            throw new HttpError(405, method + " is not allowed here");
+        }
+        auth.check(request.getHeader("Authorization"), UpstashRequests.queryToken(request.getQueryString()),
+                request.getRemoteAddr()); // the read-only token may subscribe too
+        boolean pattern = request.getServletPath().endsWith("/psubscribe");
+        policy.permit(pattern ? "PSUBSCRIBE" : "SUBSCRIBE");
+        if (!acceptsEventStream(request.getHeader("Accept"))) {
+            throw new HttpError(406, "this route answers Server-Sent Events: send Accept: text/event-stream");
+        }
+        List<Topic> topics = topics(pattern, request.getPathInfo() == null ? "" : rawRest(request),
+                method.equals("POST") ? BodyLimit.read(request.getInputStream(), request.getContentLengthLong(),
+                        limits.maxBody()) : null);
+
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // the stream's lifetime is pub/sub's (tether.pubsub.max-lifetime)
+        SseStream stream = new SseStream(async, workers);
+        async.addListener(stream);
+        Subscription subscription;
+        try {
+            subscription = pubsub.open(topics, UpstashEvents.INSTANCE, stream);
+        } catch (RuntimeException e) {
+            Failures.send(response, e instanceof IllegalArgumentException ? GatewayException.bad(e.getMessage()) : e);
+            async.complete();
+            return;
+        }
+        stream.bind(subscription);
+        subscription.ready().whenCompleteAsync((ok, failure) -> {
+            try {
+                if (failure != null) {
+                    Failures.send(response, failure);
+                    async.complete();
+                    return;
+                }
+                response.setStatus(200);
+                response.setContentType("text/event-stream");
+                response.setCharacterEncoding("UTF-8");
+                response.setHeader("Cache-Control", "no-cache");
+                response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
+                stream.start(subscription, response.getOutputStream());
+            } catch (IOException | RuntimeException e) {
+                stream.abort();
+            }
+        }, workers);
+    }
+
+    /** The channels: the raw rest of the path (percent-decoded), then the JSON body's strings. */
+    private static List<Topic> topics(boolean pattern, String rest, BodyLimit.Body body) {
+        List<Topic> topics = new ArrayList<>();
+        if (!rest.isEmpty()) {
+            String name = new String(UpstashRequests.percentDecode(rest), StandardCharsets.UTF_8);
+            topics.add(pattern ? Topic.pattern(name) : Topic.channel(name));
+        }
+        if (body != null && body.length() > 0) {
+            JsonValue value;
+            try (JsonReader reader = Jsonp.READERS.createReader(new ByteArrayInputStream(body.bytes(), 0, body.length()))) {
+                value = reader.readValue();
+            } catch (jakarta.json.JsonException e) {
+                throw GatewayException.bad("malformed JSON: " + e.getMessage());
+            }
+            if (!(value instanceof JsonArray array)) {
+                throw GatewayException.bad("the body must be a JSON array of " + (pattern ? "patterns" : "channels")
+                        + ", e.g. [] or [\"news\"]");
+            }
+            for (JsonValue item : array) {
+                if (!(item instanceof JsonString s)) {
+                    throw GatewayException.bad("the body must hold strings only, got " + item.getValueType());
+                }
+                topics.add(pattern ? Topic.pattern(s.getString()) : Topic.channel(s.getString()));
+            }
+        }
+        if (topics.isEmpty()) {
+            throw GatewayException.bad("no " + (pattern ? "pattern" : "channel") + ": use /redis/"
+                    + (pattern ? "psubscribe/<pattern>" : "subscribe/<channel>"));
+        }
+        return topics;
+    }
+
+    /** The raw (still percent-encoded) path after /subscribe/ or /psubscribe/. */
+    private static String rawRest(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int start = request.getContextPath().length() + request.getServletPath().length() + 1;
+        return start >= uri.length() ? "" : uri.substring(start);
+    }
+
+    /** No Accept header, or one that allows text/event-stream (curl's {@code *}{@code /*} does). */
+    static boolean acceptsEventStream(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String part : accept.split(",")) {
+            String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

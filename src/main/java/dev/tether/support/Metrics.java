@@ -1,0 +1,118 @@
+package dev.tether.support;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every feature's gauges and counters, published through MicroProfile Metrics (application registry,
+ * /metrics?scope=application) where the server provides it (Payara). A server without it (WildFly 39) deploys the
+ * same WAR and simply does not publish them: this class names no MP Metrics type, and {@link MpMetricsGauges} is
+ * loaded only after checking that the API is there.
+ */
+@ApplicationScoped
+public class Metrics {
+
+    private static final Logger LOG = Logger.getLogger(Metrics.class.getName());
+    static final String MP_METRICS_API = "org.eclipse.microprofile.metrics.MetricRegistry";
+
+    /** A gauge: name (MP Metrics style, dotted), description, value. */
+    public record Gauge(String name, String description, Supplier<Number> value) {
+    }
+
+    /** A running total and how much it grew in the last whole second. */
+    public static final class Counter {
+        private final LongAdder total = new LongAdder();
+        private volatile long perSecond;
+        private long last;
+
+        public void increment() {
+            total.increment();
+        }
+
+        public void add(long n) {
+            total.add(n);
+        }
+
+        public long total() {
+            return total.sum();
+        }
+
+        public long perSecond() {
+            return perSecond;
+        }
+
+        private synchronized void tick() {
+            long now = total.sum();
+            perSecond = now - last;
+            last = now;
+        }
+    }
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private final List<Counter> counters = new CopyOnWriteArrayList<>();
+    private ScheduledFuture<?> ticker;
+    private Boolean published;
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        publish(new Gauge(name, description, value));
+    }
+
+    /** A counter published as {@code name.total} and {@code name.per-second}. */
+    public synchronized Counter counter(String name, String description) {
+        Counter counter = new Counter();
+        counters.add(counter);
+        gauge(name + ".total", description, counter::total);
+        gauge(name + ".per-second", description + ", in the last second", counter::perSecond);
+        if (ticker == null) {
+            ticker = scheduler.scheduleAtFixedRate(() -> counters.forEach(Counter::tick), 1, 1, TimeUnit.SECONDS);
+        }
+        return counter;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    private synchronized void publish(Gauge gauge) {
+        if (published == null) {
+            published = available(MP_METRICS_API);
+            if (!published) {
+                LOG.info("MicroProfile Metrics is not available on this server: Tether's gauges are not published");
+            }
+        }
+        if (!published) {
+            return;
+        }
+        try {
+            MpMetricsGauges.register(gauge);
+        } catch (RuntimeException | LinkageError e) {
+            published = false;
+            LOG.log(Level.WARNING, "MicroProfile Metrics is present but Tether's gauges could not be registered", e);
+        }
+    }
+
+    /** Whether the application can see {@code className} (through the server's modules or its own libraries). */
+    static boolean available(String className) {
+        try {
+            Class.forName(className, false, Metrics.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}
