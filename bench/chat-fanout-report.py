@@ -85,7 +85,7 @@ x = range(len(fan))
 for ax, field, label in ((axes[0], "deliveriesPerS", "deliveries/s (median)"), (axes[1], "p99", "p99 latency, ms (log)")):
     for k, (s, color) in enumerate((("tether", "#3b6ea8"), ("go", "#8aa84b"))):
         values = [summary[c][s][field] or 0 for c in fan]
-        ax.bar([i + k * 0.38 for i in x], values, 0.38, label="Tether (Payara Micro)" if s == "tether" else "Go gorilla/websocket",
+        ax.bar([i + k * 0.38 for i in x], values, 0.38, label=("Tether (WildFly 39)" if meta.get("server") == "wildfly" else "Tether (Payara Micro)") if s == "tether" else "Go gorilla/websocket",
                color=color)
     ax.set_xticks([i + 0.19 for i in x], [titles[c] for c in fan], fontsize=8)
     ax.set_title(label)
