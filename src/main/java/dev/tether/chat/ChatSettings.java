@@ -1,5 +1,7 @@
 package dev.tether.chat;
 
+import static dev.tether.support.ConfigValues.positive;
+
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.config.Config;
@@ -46,11 +48,4 @@ public record ChatSettings(
                 positive(config, "tether.chat.room-queue", 1000));
     }
 
-    private static int positive(Config config, String name, int defaultValue) {
-        int value = config.getOptionalValue(name, Integer.class).orElse(defaultValue);
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
-    }
 }

@@ -1,5 +1,8 @@
 package dev.tether.redis;
 
+import static dev.tether.support.ConfigValues.nonNegative;
+import static dev.tether.support.ConfigValues.positive;
+
 import java.net.URI;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
@@ -48,19 +51,5 @@ public record RedisSettings(
                 positive(config, "tether.redis.subscriptions-per-connection", 2500));
     }
 
-    private static int positive(Config config, String name, int defaultValue) {
-        int value = config.getOptionalValue(name, Integer.class).orElse(defaultValue);
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-        return value;
-    }
 
-    private static int nonNegative(Config config, String name, int defaultValue) {
-        int value = config.getOptionalValue(name, Integer.class).orElse(defaultValue);
-        if (value < 0) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + value);
-        }
-        return value;
-    }
 }
