@@ -300,7 +300,7 @@ test('pipeline: results in order, per-slot errors with keepErrors, one request',
   const kept = await redis.pipeline().incr(k + 'c').lpush(k + 'b', 'x').flushall().get(k + 'c').exec({ keepErrors: true });
   assert.deepEqual(kept.map((slot) => slot.result ?? null), [1, null, null, 1]);
   assert.deepEqual(kept.map((slot) => slot.error ?? null), [null, WRONGTYPE,
-    'FLUSHALL is denied by the command policy (tether.commands.allow enables it)', null]);
+    'ERR FLUSHALL is denied by the command policy (tether.commands.allow enables it)', null]);
   assert.equal(await redis.get(k + 'c'), 1, 'a pipeline is not atomic: the other commands ran');
 });
 
@@ -323,7 +323,7 @@ test('multi: atomic transaction, errors in slots, a denied command discards it',
 
   const denied = redis.multi().set(k + 'd', 'never').flushall();
   const refusal = await rejection(denied.exec());
-  assert.equal(refusal.message, 'FLUSHALL is denied by the command policy (tether.commands.allow enables it), '
+  assert.equal(refusal.message, 'ERR FLUSHALL is denied by the command policy (tether.commands.allow enables it), '
     + `command was: [["set","${k}d","never"],["flushall"]]`);
   assert.deepEqual(recorded().at(-1).status, 403);
   assert.equal(await redis.get(k + 'd'), null, 'a discarded transaction runs nothing');
@@ -449,14 +449,14 @@ test('errors: WRONGTYPE rejects with the Redis message, a wrong token rejects, F
 
   recorded();
   const flush = await rejection(redis.flushall());
-  assert.equal(flush.message, 'FLUSHALL is denied by the command policy (tether.commands.allow enables it), command was: ["flushall"]');
+  assert.equal(flush.message, 'ERR FLUSHALL is denied by the command policy (tether.commands.allow enables it), command was: ["flushall"]');
   const flushdb = await rejection(redis.flushdb());
-  assert.equal(flushdb.message, 'FLUSHDB is denied by the command policy (tether.commands.allow enables it), command was: ["flushdb"]');
+  assert.equal(flushdb.message, 'ERR FLUSHDB is denied by the command policy (tether.commands.allow enables it), command was: ["flushdb"]');
   assert.deepEqual(recorded().map((r) => [r.path, r.status]), [['', 403], ['', 403]]);
   assert.equal(await redis.get(k + 's'), 'v', 'nothing was flushed, nothing overwritten');
   const denied = await raw('', '["FLUSHALL"]');
   assert.deepEqual([denied.status, JSON.parse(denied.text)],
-    [403, { error: 'FLUSHALL is denied by the command policy (tether.commands.allow enables it)' }]);
+    [403, { error: 'ERR FLUSHALL is denied by the command policy (tether.commands.allow enables it)' }]);
 });
 
 test('read-your-writes: the SDK sends back the sync token of the previous response', TIMEOUT, async () => {

@@ -95,10 +95,10 @@ public class CommandEngine {
                 oneByOne |= plan.blocking() || command.name().equals("EVAL");
                 refusal = checkAccess(command, access).toCompletableFuture().thenApply(v -> (Reply) null);
             } catch (GatewayException e) {
-                refusal = CompletableFuture.completedFuture(new Reply.Error(e.getMessage()));
+                refusal = CompletableFuture.completedFuture(new Reply.Error(e.reply()));
             }
             refusal = refusal.exceptionallyCompose(e -> Errors.unwrap(e) instanceof GatewayException g
-                    ? CompletableFuture.completedFuture(new Reply.Error(g.getMessage()))
+                    ? CompletableFuture.completedFuture(new Reply.Error(g.reply()))
                     : CompletableFuture.failedFuture(e));
             refusals.add(refusal);
             plans.add(plan);

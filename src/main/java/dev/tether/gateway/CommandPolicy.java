@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,16 +23,42 @@ public class CommandPolicy {
             "REPLICAOF", "SLAVEOF", "MIGRATE", "MODULE", "ACL", "SAVE", "BGSAVE", "BGREWRITEAOF", "CLIENT KILL",
             "SYNC", "PSYNC", "FAILOVER", "CLUSTER", "SCRIPT KILL", "FUNCTION KILL", "FUNCTION FLUSH", "SCRIPT FLUSH");
 
-    static final Set<String> CONNECTION_STATE = Set.of("MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SELECT",
-            "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE", "HELLO", "RESET",
-            "QUIT", "AUTH", "READONLY", "READWRITE", "ASKING", "CLIENT REPLY", "CLIENT TRACKING", "CLIENT SETNAME",
-            "CLIENT SETINFO", "CLIENT CACHING", "CLIENT NO-EVICT", "CLIENT NO-TOUCH");
+    private static final String TRANSACTIONS = " would leave a transaction open on a connection Tether shares between "
+            + "requests; send the whole transaction to /redis/multi-exec";
+    private static final String SUBSCRIBE = " would turn a shared connection into a subscriber; subscribe with "
+            + "POST /redis/subscribe/<channel> or /redis/psubscribe/<pattern> (Server-Sent Events)";
+    private static final String CLIENT = " would change how a connection Tether shares between requests answers";
+
+    /** Commands that change the state of the connection they run on, each with why it is refused and what to do. */
+    static final Map<String, String> CONNECTION_STATE = Map.ofEntries(
+            Map.entry("MULTI", TRANSACTIONS), Map.entry("EXEC", TRANSACTIONS), Map.entry("DISCARD", TRANSACTIONS),
+            Map.entry("WATCH", " would watch keys on a shared connection; /redis/multi-exec runs a transaction "
+                    + "atomically, and a script (EVAL) can check and write in one step"),
+            Map.entry("UNWATCH", TRANSACTIONS),
+            Map.entry("SELECT", " would switch a shared connection to another database; Tether's connections all use "
+                    + "the database of tether.redis.url (redis://host:port/N)"),
+            Map.entry("SUBSCRIBE", SUBSCRIBE), Map.entry("PSUBSCRIBE", SUBSCRIBE), Map.entry("SSUBSCRIBE", SUBSCRIBE),
+            Map.entry("UNSUBSCRIBE", SUBSCRIBE), Map.entry("PUNSUBSCRIBE", SUBSCRIBE),
+            Map.entry("SUNSUBSCRIBE", SUBSCRIBE),
+            Map.entry("HELLO", " would change the protocol of a shared connection; Tether answers in JSON whatever "
+                    + "protocol it speaks to Redis"),
+            Map.entry("RESET", " would reset a connection Tether shares between requests"),
+            Map.entry("QUIT", " would close a connection Tether shares between requests; close your HTTP connection instead"),
+            Map.entry("AUTH", " would change the user of a shared connection; Tether authenticates to Redis itself "
+                    + "(tether.redis.url), and callers to Tether with Authorization: Bearer <token>"),
+            Map.entry("READONLY", " is for cluster replicas, whose routing is Tether's job"),
+            Map.entry("READWRITE", " is for cluster replicas, whose routing is Tether's job"),
+            Map.entry("ASKING", " is part of cluster redirection, which is Tether's job"),
+            Map.entry("CLIENT REPLY", CLIENT), Map.entry("CLIENT TRACKING", CLIENT), Map.entry("CLIENT CACHING", CLIENT),
+            Map.entry("CLIENT NO-EVICT", CLIENT), Map.entry("CLIENT NO-TOUCH", CLIENT),
+            Map.entry("CLIENT SETNAME", " would rename a connection Tether shares between requests"),
+            Map.entry("CLIENT SETINFO", " would relabel a connection Tether shares between requests"));
 
     /** Blocking commands and where their timeout is: the index of the argument, -1 for the last one. */
-    private static final java.util.Map<String, Integer> SECONDS_TIMEOUT = java.util.Map.of(
+    private static final Map<String, Integer> SECONDS_TIMEOUT = Map.of(
             "BLPOP", -1, "BRPOP", -1, "BRPOPLPUSH", -1, "BLMOVE", -1, "BZPOPMIN", -1, "BZPOPMAX", -1,
             "BLMPOP", 0, "BZMPOP", 0);
-    private static final java.util.Map<String, Integer> MILLIS_TIMEOUT = java.util.Map.of("WAIT", -1, "WAITAOF", -1);
+    private static final Map<String, Integer> MILLIS_TIMEOUT = Map.of("WAIT", -1, "WAITAOF", -1);
 
     private final Set<String> deny;
     private final Set<String> allow;
@@ -59,9 +86,9 @@ public class CommandPolicy {
     public Plan plan(Command command) {
         String name = command.name();
         String withSub = name + " " + command.word(0);
-        if (CONNECTION_STATE.contains(name) || CONNECTION_STATE.contains(withSub)) {
-            throw GatewayException.bad(name + " changes the state of the connection, which Tether shares between "
-                    + "requests; use /redis/multi-exec for transactions");
+        String refused = CONNECTION_STATE.get(name);
+        if (refused != null || (refused = CONNECTION_STATE.get(withSub)) != null) {
+            throw GatewayException.bad((CONNECTION_STATE.containsKey(name) ? name : withSub) + refused);
         }
         if ((deny.contains(name) || deny.contains(withSub)) && !allow.contains(name) && !allow.contains(withSub)) {
             throw GatewayException.forbidden(name + (deny.contains(withSub) ? " " + command.word(0) : "")

@@ -25,6 +25,11 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(Kind.FORBIDDEN, message);
     }
 
+    /** The message as a reply slot carries it: Tether's own errors start with {@code ERR }, as Redis's generic ones do. */
+    public String reply() {
+        return "ERR " + getMessage();
+    }
+
     public Kind kind() {
         return kind;
     }

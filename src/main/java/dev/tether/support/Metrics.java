@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,11 +30,15 @@ public class Metrics {
     public record Gauge(String name, String description, Supplier<Number> value) {
     }
 
-    /** A running total and how much it grew in the last whole second. */
+    /**
+     * A running total and how much it grew in the last whole second. The hot path only adds to a LongAdder; the
+     * once-a-second tick passes the growth on to the published counter.
+     */
     public static final class Counter {
         private final LongAdder total = new LongAdder();
         private volatile long perSecond;
         private long last;
+        private LongConsumer published;
 
         public void increment() {
             total.increment();
@@ -55,6 +60,9 @@ public class Metrics {
             long now = total.sum();
             perSecond = now - last;
             last = now;
+            if (published != null && perSecond > 0) {
+                published.accept(perSecond);
+            }
         }
     }
 
@@ -69,11 +77,20 @@ public class Metrics {
         publish(new Gauge(name, description, value));
     }
 
-    /** A counter published as {@code name.total} and {@code name.per-second}. */
+    /**
+     * A counter published as the counter {@code name} (exported as {@code name_total}, at most a second behind)
+     * and the gauge {@code name.per-second}.
+     */
     public synchronized Counter counter(String name, String description) {
         Counter counter = new Counter();
+        if (available()) {
+            try {
+                counter.published = MpMetricsGauges.counter(name, description);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "MicroProfile Metrics is present but counter " + name + " could not be registered", e);
+            }
+        }
         counters.add(counter);
-        gauge(name + ".total", description, counter::total);
         gauge(name + ".per-second", description + ", in the last second", counter::perSecond);
         if (ticker == null) {
             ticker = scheduler.scheduleAtFixedRate(() -> counters.forEach(Counter::tick), 1, 1, TimeUnit.SECONDS);
@@ -88,14 +105,18 @@ public class Metrics {
         }
     }
 
-    private synchronized void publish(Gauge gauge) {
+    private synchronized boolean available() {
         if (published == null) {
             published = available(MP_METRICS_API);
             if (!published) {
                 LOG.info("MicroProfile Metrics is not available on this server: Tether's gauges are not published");
             }
         }
-        if (!published) {
+        return published;
+    }
+
+    private synchronized void publish(Gauge gauge) {
+        if (!available()) {
             return;
         }
         try {

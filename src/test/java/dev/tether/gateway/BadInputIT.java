@@ -64,13 +64,16 @@ class BadInputIT {
         "empty command name       | [\"\",\"k\"]                     | 400 | command name is empty",
         "unknown command          | [\"NOSUCHCOMMAND\",\"k\"]        | 400 | ERR unknown command",
         "wrong arity              | [\"GET\"]                        | 400 | ERR wrong number of arguments",
-        "denied FLUSHALL          | [\"FLUSHALL\"]                   | 403 | denied by the command policy",
+        "denied FLUSHALL          | [\"FLUSHALL\"]                   | 403 | ERR FLUSHALL is denied by the command policy",
         "denied CONFIG            | [\"config\",\"get\",\"*\"]       | 403 | denied by the command policy",
         "denied CLIENT KILL       | [\"CLIENT\",\"KILL\",\"ID\",\"1\"] | 403 | denied by the command policy",
-        "MULTI outside multi-exec | [\"MULTI\"]                      | 400 | changes the state of the connection",
-        "SELECT                   | [\"SELECT\",\"1\"]               | 400 | changes the state of the connection",
-        "SUBSCRIBE                | [\"SUBSCRIBE\",\"ch\"]           | 400 | changes the state of the connection",
-        "CLIENT REPLY             | [\"CLIENT\",\"REPLY\",\"OFF\"]   | 400 | changes the state of the connection",
+        "MULTI outside multi-exec | [\"MULTI\"]                      | 400 | ERR MULTI would leave a transaction open on a connection Tether shares between requests; send the whole transaction to /redis/multi-exec",
+        "SELECT                   | [\"SELECT\",\"1\"]               | 400 | ERR SELECT would switch a shared connection to another database",
+        "SUBSCRIBE                | [\"SUBSCRIBE\",\"ch\"]           | 400 | ERR SUBSCRIBE would turn a shared connection into a subscriber; subscribe with POST /redis/subscribe/<channel>",
+        "WATCH                    | [\"WATCH\",\"k\"]                | 400 | ERR WATCH would watch keys on a shared connection",
+        "AUTH                     | [\"AUTH\",\"x\"]                 | 400 | Tether authenticates to Redis itself",
+        "CLIENT REPLY             | [\"CLIENT\",\"REPLY\",\"OFF\"]   | 400 | ERR CLIENT REPLY would change how a connection Tether shares between requests answers",
+        "CLIENT SETNAME           | [\"client\",\"setname\",\"x\"]   | 400 | ERR CLIENT SETNAME would rename a connection",
     })
     void commandBodies(String name, String body, int status, String message) {
         Http.Result r = http.post("redis", body);
@@ -130,7 +133,25 @@ class BadInputIT {
         Http.Result put = http.send(http.request("redis").PUT(HttpRequest.BodyPublishers.ofString("[]")).build());
         assertJsonError(expect(405, put), "");
         Http.Result delete = http.send(http.request("redis/pipeline").DELETE().build());
-        assertEquals(405, delete.status(), delete::toString);
+        assertJsonError(expect(405, delete), "DELETE /redis/pipeline is not allowed: POST a JSON array of commands");
+        assertJsonError(expect(405, http.get("redis")), "GET /redis is not allowed: POST a command as a JSON array");
+    }
+
+    /** What the server answers before any route of Tether's runs is the same JSON error, on both servers. */
+    @Test
+    void serverLevelErrorsAreJson() {
+        Http.Result unknown = expect(404, http.get("no/such/route"));
+        assertJsonError(unknown, "ERR no such route: GET /");
+        assertJsonError(unknown, "/no/such/route");
+        assertJsonError(expect(404, http.get("redis-typo")), "no such route");
+        Http.Result putStatic = http.send(http.request("index.html").PUT(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertJsonError(putStatic, "ERR PUT is not allowed on /");
+        // up to tether.http.max-url a URL is served; above it a JSON 414, below the server's own limit on the head
+        String key = "k".repeat(9_000);
+        assertEquals("{\"result\":null}", expect(200, http.get("redis/get/" + key)).body());
+        Http.Result tooLong = http.get("redis/get/" + "k".repeat(20_000));
+        assertJsonError(expect(414, tooLong), "longer than 16384 (tether.http.max-url)");
+        assertJsonError(expect(414, http.get("index.html?x=" + "y".repeat(20_000))), "tether.http.max-url");
     }
 
     static Http.Result expect(int status, Http.Result r) {
@@ -143,5 +164,7 @@ class BadInputIT {
         assertEquals("application/json", r.header("content-type").split(";")[0], r::toString);
         String error = ((JsonObject) r.json()).getString("error");
         assertTrue(error.contains(fragment), () -> "'" + error + "' should mention '" + fragment + "'");
+        // every error starts with an error code: Redis's own (WRONGTYPE, NOSCRIPT…) or ERR for Tether's
+        assertTrue(error.matches("^[A-Z]+ .*"), () -> "'" + error + "' does not start with an error code");
     }
 }

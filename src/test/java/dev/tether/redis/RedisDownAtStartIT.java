@@ -44,7 +44,7 @@ class RedisDownAtStartIT {
             Http.Result r = http.post("redis", "[\"PING\"]");
             assertEquals(503, r.status(), r::toString);
             assertEquals("1", r.header("Retry-After"));
-            assertTrue(r.body().startsWith("{\"error\":\"Redis is unavailable"), r::toString);
+            assertTrue(r.body().startsWith("{\"error\":\"ERR Redis is unavailable"), r::toString);
             assertTrue(r.millis() <= 1_100, "answered in " + r.millis() + " ms");
         }
 

@@ -55,6 +55,12 @@ public final class Failures {
             LOG.log(Level.SEVERE, "unexpected failure", t);
             message = "internal error: " + t.getClass().getSimpleName();
         }
-        Json.send(response, status, ErrorBody.json(message == null ? "" : message));
+        send(response, status, message == null ? t.getClass().getSimpleName() : message);
+    }
+
+    /** Answers {@code status} with Tether's own error {@code message}. */
+    public static void send(HttpServletResponse response, int status, String message) throws IOException {
+        // Redis's generic prefix, so that every {"error"} a client sees starts with an error code
+        Json.send(response, status, ErrorBody.json("ERR " + message));
     }
 }

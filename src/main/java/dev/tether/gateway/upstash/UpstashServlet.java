@@ -72,7 +72,7 @@ public class UpstashServlet extends HttpServlet {
         boolean route = path.isEmpty() || path.equals("/pipeline") || path.equals("/multi-exec");
         if (!post && !(method.equals("GET") && !route)) {
             response.setHeader("Allow", route ? "POST, OPTIONS" : "GET, POST, OPTIONS");
-            throw new HttpError(405, method + " is not allowed here");
+            throw new HttpError(405, notAllowed(method, path));
         }
         String query = request.getQueryString();
         Access access = auth.check(request.getHeader("Authorization"), UpstashRequests.queryToken(query),
@@ -91,6 +91,17 @@ public class UpstashServlet extends HttpServlet {
         Reply reply = engine.execute(command, access).toCompletableFuture().join();
         UpstashJson.Out out = UpstashJson.single(reply, base64);
         Json.send(response, reply instanceof Reply.Error ? 400 : 200, out.bytes(), out.length());
+    }
+
+    private static String notAllowed(String method, String path) {
+        if (path.isEmpty()) {
+            return method + " /redis is not allowed: POST a command as a JSON array, e.g. [\"GET\",\"key\"], "
+                    + "or GET /redis/<command>/<argument>/…";
+        }
+        if (path.equals("/pipeline") || path.equals("/multi-exec")) {
+            return method + " /redis" + path + " is not allowed: POST a JSON array of commands, e.g. [[\"INCR\",\"n\"]]";
+        }
+        return method + " is not allowed here: use GET or POST";
     }
 
     private BodyLimit.Body body(HttpServletRequest request) throws IOException {
