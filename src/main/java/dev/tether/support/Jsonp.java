@@ -2,7 +2,9 @@ package dev.tether.support;
 
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
+import java.io.ByteArrayOutputStream;
 import java.util.Map;
 
 /**
@@ -16,5 +18,14 @@ public final class Jsonp {
     public static final JsonReaderFactory READERS = PROVIDER.createReaderFactory(Map.of());
 
     private Jsonp() {
+    }
+
+    /** {@code {"error":"…"}}: the error body of every HTTP route and handshake. */
+    public static byte[] error(String message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + message.length());
+        try (JsonGenerator g = GENERATORS.createGenerator(out)) {
+            g.writeStartObject().write("error", message).writeEnd();
+        }
+        return out.toByteArray();
     }
 }

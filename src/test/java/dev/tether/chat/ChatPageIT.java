@@ -49,9 +49,7 @@ class ChatPageIT {
         assertEquals(200, index.status());
         assertTrue(index.body().contains("chat.js"), "the chat page is not served at the context root");
 
-        if (!Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core"))) {
-            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 180).exitCode, "npm ci failed");
-        }
+        installPlaywright();
         Path screenshot = Path.of(System.getProperty("tether.basedir", "."), "target", "chat-page.png");
         Files.deleteIfExists(screenshot);
         Result result = run(List.of("node", "chat-page.mjs"),
@@ -62,10 +60,16 @@ class ChatPageIT {
         assertTrue(Files.size(screenshot) > 10_000, "no screenshot at " + screenshot);
     }
 
+    static void installPlaywright() throws IOException, InterruptedException {
+        if (!Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core"))) {
+            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 180).exitCode, "npm ci failed");
+        }
+    }
+
     record Result(int exitCode, String output) {
     }
 
-    private static Result run(List<String> command, Map<String, String> env, int timeoutSeconds)
+    static Result run(List<String> command, Map<String, String> env, int timeoutSeconds)
             throws IOException, InterruptedException {
         File log = Files.createTempFile("chat-page", ".log").toFile();
         ProcessBuilder builder = new ProcessBuilder(command).directory(SCRIPTS.toFile())

@@ -58,6 +58,11 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Connects and sends the upgrade request; {@code receiveBuffer} > 0 shrinks SO_RCVBUF (a slow reader). */
     RawWebSocket(URI uri, String origin, int receiveBuffer) throws IOException {
+        this(uri, origin, receiveBuffer, "");
+    }
+
+    /** {@code headers}: extra request header lines, each ending in CRLF. */
+    RawWebSocket(URI uri, String origin, int receiveBuffer, String headers) throws IOException {
         if (!"127.0.0.1".equals(uri.getHost())) {
             throw new IllegalArgumentException("tests talk to 127.0.0.1 only");
         }
@@ -73,7 +78,7 @@ final class RawWebSocket implements AutoCloseable {
                 + "Host: 127.0.0.1:" + uri.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                + (origin == null ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+                + (origin == null ? "" : "Origin: " + origin + "\r\n") + headers + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String statusLine = line(in);
@@ -81,6 +86,11 @@ final class RawWebSocket implements AutoCloseable {
         while (!line(in).isEmpty()) {
             // skip the headers
         }
+    }
+
+    /** The body of a refused handshake: the server closes the connection after it. */
+    String body() throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     /** Reads the next frame (waits at most the socket timeout). */
