@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -68,7 +69,9 @@ public class RedisMonitor {
                             .whenComplete((reply, error) -> connection.closeAsync()));
         } catch (IllegalStateException noMasterYet) {
             ping = connector.internals().run("PING", new Object[0]); // the first command sets the client up
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // logged with its cause: an Error escaping a scheduled task would end the checks without a word
+            LOG.log(Level.WARNING, "the Redis health check could not run", e);
             ping = CompletableFuture.failedFuture(e);
         }
         ping.toCompletableFuture()
