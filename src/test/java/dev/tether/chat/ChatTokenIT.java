@@ -3,6 +3,7 @@ package dev.tether.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.testing.Http;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
 import dev.tether.testing.TetherIT;
@@ -37,14 +38,19 @@ class ChatTokenIT {
     @Tag("smoke")
     void theHandshakeNeedsTheToken() throws Exception {
         URI base = Tether.base(url);
-        try (RawWebSocket none = new RawWebSocket(ChatSocket.uri(base, "private", "eve", null), null, 0)) {
+        try (RawWebSocket none = new RawWebSocket(ChatSocket.uri(base, "private", "eve", null), null, 0);
+                RawWebSocket wrong = new RawWebSocket(ChatSocket.uri(base, "private", "eve", "token=guess"), null, 0)) {
             assertEquals(401, none.status);
-            assertTrue(none.body().contains("\"error\":\"ERR this chat needs a token"), none.body());
-        }
-        try (RawWebSocket wrong = new RawWebSocket(ChatSocket.uri(base, "private", "eve", "token=guess"), null, 0)) {
             assertEquals(401, wrong.status);
-            assertTrue(wrong.body().contains("wrong chat token"), wrong.body());
         }
+        // the refusal's JSON body, read with an HTTP client (the filter answers any request on the chat path)
+        Http http = new Http(base, null);
+        Http.Result missing = http.get("ws/chat/private?name=eve");
+        assertEquals(401, missing.status(), missing::toString);
+        assertEquals("application/json", missing.header("content-type").split(";")[0], missing::toString);
+        assertTrue(missing.body().startsWith("{\"error\":\"ERR this chat needs a token"), missing::toString);
+        Http.Result wrongBody = http.get("ws/chat/private?name=eve&token=guess");
+        assertEquals("{\"error\":\"ERR wrong chat token\"}", wrongBody.body(), wrongBody::toString);
         String encoded = java.net.URLEncoder.encode(TOKEN, java.nio.charset.StandardCharsets.UTF_8);
         try (RawWebSocket query = new RawWebSocket(ChatSocket.uri(base, "private", "q", "token=" + encoded), null, 0);
                 RawWebSocket header = new RawWebSocket(ChatSocket.uri(base, "private", "h", null), null, 0,

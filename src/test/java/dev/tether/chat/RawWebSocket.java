@@ -88,11 +88,6 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    /** The body of a refused handshake: the server closes the connection after it. */
-    String body() throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-
     /** Reads the next frame (waits at most the socket timeout). */
     Frame read() throws IOException {
         int b0 = in.readUnsignedByte();

@@ -28,7 +28,7 @@ public class ErrorPage extends HttpServlet {
         String what = request.getMethod() + " " + path;
         Object given = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
         // a message of the application's own (sendError(401, "…")) is kept; the server's bare reason phrases are not
-        boolean own = given != null && status >= 400 && status < 500 && status != 404
+        boolean own = given != null && status >= 400 && status < 500 && status != 404 && status != 405
                 && !given.toString().isBlank() && !GENERIC.contains(given.toString().toLowerCase(Locale.ROOT));
         String message = own
                 ? given + ": " + what
