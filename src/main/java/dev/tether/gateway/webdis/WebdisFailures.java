@@ -1,0 +1,49 @@
+package dev.tether.gateway.webdis;
+
+import dev.tether.gateway.GatewayException;
+import dev.tether.gateway.http.ErrorBody;
+import dev.tether.gateway.http.Failures;
+import dev.tether.gateway.http.Json;
+import dev.tether.gateway.http.TokenAuth;
+import dev.tether.redis.RedisUnavailableException;
+import dev.tether.support.Errors;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The one place mapping a Webdis request's outcome to its status, as Webdis answers: a Redis error reply is 200
+ * ({@code [false,"ERR …"]}, done by the formats); a command the policy or ACL refuses, or one that would change
+ * the shared connection's state (MULTI, SELECT), 403; bad input 400; missing or wrong credentials 401 (with a Basic
+ * challenge, as Webdis's clients send Basic credentials); Redis unreachable 503; an unknown verb 405; a body over
+ * the limit 413. Webdis sends these with an empty body; Tether adds {@code {"error":"…"}} naming the problem.
+ */
+final class WebdisFailures {
+
+    private WebdisFailures() {
+    }
+
+    static int status(Throwable t) {
+        return t instanceof GatewayException ? 403 : Failures.status(t);
+    }
+
+    static void send(HttpServletResponse response, Throwable failure) throws IOException {
+        Throwable t = Errors.unwrap(failure);
+        if (t instanceof TokenAuth.Unauthorized) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"tether\"");
+        } else if (t instanceof RedisUnavailableException u) {
+            response.setHeader("Retry-After", Integer.toString(u.retryAfterSeconds()));
+        }
+        int status = status(t);
+        if (status == 500) {
+            Failures.send(response, t); // logs it
+            return;
+        }
+        Json.send(response, status, ErrorBody.json(t.getMessage() == null ? "" : t.getMessage()));
+    }
+
+    /** The message of a failure, for the WebSocket's error frames. */
+    static String message(Throwable failure) {
+        Throwable t = Errors.unwrap(failure);
+        return status(t) == 500 ? "internal error" : String.valueOf(t.getMessage());
+    }
+}
