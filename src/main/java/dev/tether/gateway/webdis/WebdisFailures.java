@@ -23,7 +23,10 @@ final class WebdisFailures {
     }
 
     static int status(Throwable t) {
-        return t instanceof GatewayException ? 403 : Failures.status(t);
+        if (t instanceof GatewayException) {
+            return 403;
+        }
+        return t instanceof IllegalArgumentException ? 400 : Failures.status(t); // pub/sub's bounds and bad frames
     }
 
     static void send(HttpServletResponse response, Throwable failure) throws IOException {

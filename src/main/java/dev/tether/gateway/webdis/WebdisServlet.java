@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Webdis's HTTP interface at {@code /webdis/*}: {@code GET /webdis/CMD/a/b.ext}, {@code POST /webdis/} with the
@@ -56,8 +55,7 @@ public class WebdisServlet extends HttpServlet {
     Workers workers;
 
     @Inject
-    @ConfigProperty(name = "tether.webdis.max-args", defaultValue = "4096")
-    int maxArgs;
+    WebdisSettings settings;
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -95,7 +93,7 @@ public class WebdisServlet extends HttpServlet {
                 text = new String(body.bytes(), 0, body.length(), StandardCharsets.UTF_8); // Webdis: the body wins
             }
         }
-        WebdisRequest parsed = WebdisRequests.parse(text, request.getQueryString(), lastArg, maxArgs);
+        WebdisRequest parsed = WebdisRequests.parse(text, request.getQueryString(), lastArg, settings.maxArgs());
         auth.permit(caller, parsed.command().name());
         if (parsed.subscribe()) {
             subscribe(parsed, request, response);
