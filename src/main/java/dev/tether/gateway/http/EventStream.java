@@ -96,6 +96,9 @@ public final class EventStream implements StreamSink, WriteListener, AsyncListen
             while (out.isReady()) {
                 byte[] event = subscription.poll();
                 if (event != null) {
+                    if (event.length == 0) {
+                        continue; // a format without keep-alives or notices (Webdis): never an empty chunk
+                    }
                     out.write(event);
                     if (flushEach && out.isReady()) {
                         out.flush();

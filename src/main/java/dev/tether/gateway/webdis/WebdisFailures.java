@@ -5,6 +5,7 @@ import dev.tether.gateway.http.ErrorBody;
 import dev.tether.gateway.http.Failures;
 import dev.tether.gateway.http.Json;
 import dev.tether.gateway.http.TokenAuth;
+import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisUnavailableException;
 import dev.tether.support.Errors;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,7 +31,7 @@ final class WebdisFailures {
     }
 
     static void send(HttpServletResponse response, Throwable failure) throws IOException {
-        Throwable t = Errors.unwrap(failure);
+        Throwable t = unavailable(Errors.unwrap(failure));
         if (t instanceof TokenAuth.Unauthorized) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"tether\"");
         } else if (t instanceof RedisUnavailableException u) {
@@ -44,9 +45,14 @@ final class WebdisFailures {
         Json.send(response, status, ErrorBody.json(t.getMessage() == null ? "" : t.getMessage()));
     }
 
+    /** Redisson's own failures (a subscription Redis did not confirm) are Redis being unavailable: 503. */
+    private static Throwable unavailable(Throwable t) {
+        return t.getClass().getName().startsWith("org.redisson.") ? RedisErrors.unavailable(t) : t;
+    }
+
     /** The message of a failure, for the WebSocket's error frames. */
     static String message(Throwable failure) {
-        Throwable t = Errors.unwrap(failure);
+        Throwable t = unavailable(Errors.unwrap(failure));
         return status(t) == 500 ? "internal error" : String.valueOf(t.getMessage());
     }
 }

@@ -2,7 +2,6 @@ package dev.tether.gateway.webdis;
 
 import dev.tether.gateway.CommandEngine;
 import dev.tether.gateway.CommandPolicy;
-import dev.tether.gateway.GatewayException;
 import dev.tether.gateway.http.BodyLimit;
 import dev.tether.gateway.http.Cors;
 import dev.tether.gateway.http.EventStream;
@@ -127,7 +126,7 @@ public class WebdisServlet extends HttpServlet {
         boolean pattern = parsed.command().name().equals("PSUBSCRIBE");
         policy.permit(parsed.command().name());
         if (parsed.db() >= 0) {
-            throw GatewayException.bad("pub/sub channels are not per database: leave out the /" + parsed.db() + "/ prefix");
+            throw new HttpError(400, "pub/sub channels are not per database: leave out the /" + parsed.db() + "/ prefix");
         }
         List<Topic> topics = new ArrayList<>(parsed.command().args().size());
         for (byte[] name : parsed.command().args()) {

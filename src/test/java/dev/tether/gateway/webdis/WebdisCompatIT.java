@@ -87,6 +87,10 @@ class WebdisCompatIT {
                     new Case("SELECT/3", List.of(), false));
             Http tether = new Http(Tether.base(url), null);
             Http reference = new Http(URI.create("http://127.0.0.1:" + webdis.port() + "/"), null);
+            // the deployment may still be connecting to Redis on a busy machine: wait (bounded) until it answers
+            for (int i = 0; i < 150 && tether.get("webdis/PING").status() != 200; i++) {
+                RedisServer.sleep(200);
+            }
             int compared = 0;
             for (Case c : cases) {
                 c.setup().forEach(cmd -> resp.call(cmd.toArray()));

@@ -242,6 +242,8 @@ class WebdisIT {
         assertBad(400, http.post("webdis/", ""));
         assertBad(400, http.post("webdis/", "GET/%zz")); // java.net.URI refuses to send it in a path
         assertBad(405, http.send(http.request("webdis/GET/x").DELETE().build()));
+        assertBad(400, get("SUBSCRIBE")); // no channel
+        assertBad(400, get("7/SUBSCRIBE/ch")); // channels are not per database
         Http.Result slashes = get("/".repeat(100_000));
         assertTrue(slashes.status() >= 400 && slashes.status() < 500, slashes::toString);
         assertBad(400, http.post("webdis/", "GET" + "/".repeat(100_000)));
