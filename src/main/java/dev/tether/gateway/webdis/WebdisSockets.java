@@ -167,7 +167,7 @@ public class WebdisSockets {
             return;
         }
         if (!c.take()) {
-            c.send(error("rate limit: at most " + settings.wsRate() + " commands per second (tether.webdis.ws-rate)"));
+            ordered(c, error("rate limit: at most " + settings.wsRate() + " commands per second (tether.webdis.ws-rate)"));
             return;
         }
         Command command;
@@ -178,11 +178,14 @@ public class WebdisSockets {
             command = new Command(name, words.subList(1, words.size()));
             auth.permit(c.caller, command.name());
         } catch (RuntimeException e) {
-            c.send(error(WebdisFailures.message(e)));
+            ordered(c, error(WebdisFailures.message(e)));
             return;
         }
         if (command.name().equals("SUBSCRIBE") || command.name().equals("PSUBSCRIBE")) {
-            subscribe(c, command, name);
+            Command subscribe = command;
+            synchronized (c) { // after the replies to the commands before it
+                c.last = c.last.thenRun(() -> subscribe(c, subscribe, name)).exceptionally(e -> null);
+            }
             return;
         }
         WebdisRequest request = new WebdisRequest(command, name, -1, c.raw ? WebdisFormat.RAW : WebdisFormat.JSON,
@@ -190,8 +193,17 @@ public class WebdisSockets {
         CompletableFuture<String> reply = engine.execute(command, c.caller.access()).toCompletableFuture()
                 .thenApply(r -> text(request.format().render(request, r).body()))
                 .exceptionally(e -> error(WebdisFailures.message(e)));
-        synchronized (c) { // replies leave in the order the commands came
-            c.last = c.last.thenCompose(v -> reply).thenAccept(c::send);
+        ordered(c, reply);
+    }
+
+    private static void ordered(Connection c, String frame) {
+        ordered(c, CompletableFuture.completedFuture(frame));
+    }
+
+    /** Replies (errors included) leave in the order the commands came; a failed step never stops the chain. */
+    private static void ordered(Connection c, CompletionStage<String> reply) {
+        synchronized (c) {
+            c.last = c.last.thenCompose(v -> reply).thenAccept(c::send).exceptionally(e -> null);
         }
     }
 
