@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tether's Upstash API against Webdis 0.1.9 (its peer for Redis over HTTP), on the same private Redis, the same
+# Tether's Upstash API and its Webdis dialect (/webdis, the same URLs) against Webdis 0.1.9 (its peer for Redis over HTTP), on the same private Redis, the same
 # machine, the same wrk load, loopback only. Per server (Payara Micro, then WildFly 39 if unpacked under target/):
 #   1. warm-up: >= WARMUP_SECONDS of mixed load, then until the JIT is quiet (compile queue empty, C2 idle)
 #   2. ROUNDS rounds; in each, every case runs on Tether and then on Webdis (alternating), DURATION each
@@ -108,6 +108,7 @@ warm_up() { # server pid base
     wrk -t2 -c64 -d"${each}s" -s "$work/$s.lua" "$url" >/dev/null
   done
   wrk -t2 -c64 -d"${each}s" "$base/redis/get/bench:key" >/dev/null
+  wrk -t2 -c64 -d"${each}s" "$base/webdis/GET/bench:key" >/dev/null
   for _ in $(seq 1 "${JIT_ROUNDS:-40}"); do # at most JIT_ROUNDS (40) more rounds of 5 s
     local before after queue
     before=$(c2_cpu "$pid")
@@ -130,6 +131,8 @@ measure() { # server base tether_pid
       run_case "$server" tether get_post "$conns" "$base/redis" get_post 1 "$round"
       run_case "$server" webdis get "$conns" "http://127.0.0.1:$webdis_port/GET/bench:key" "" 1 "$round"
       run_case "$server" static static "$conns" "$base/$static" "" 1 "$round"
+      # the Webdis dialect: Webdis's own URL under /webdis, paired with Webdis's case by the prefix before "_"
+      run_case "$server" tether get_webdis "$conns" "$base/webdis/GET/bench:key" "" 1 "$round"
       if [ "$conns" = 32 ]; then
         run_case "$server" tether get_path "$conns" "$base/redis/get/bench:key" "" 1 "$round"
         run_case "$server" tether set_post "$conns" "$base/redis" set_post 1 "$round"
@@ -138,6 +141,8 @@ measure() { # server base tether_pid
         run_case "$server" tether incr_post "$conns" "$base/redis" incr_post 1 "$round"
         run_case "$server" tether incr_path "$conns" "$base/redis/incr/bench:counter" "" 1 "$round"
         run_case "$server" webdis incr "$conns" "http://127.0.0.1:$webdis_port/INCR/bench:counter" "" 1 "$round"
+        run_case "$server" tether set_webdis "$conns" "$base/webdis/SET/bench:set" webdis_set 1 "$round"
+        run_case "$server" tether incr_webdis "$conns" "$base/webdis/INCR/bench:counter" "" 1 "$round"
         run_case "$server" tether pipeline "$conns" "$base/redis/pipeline" pipeline 100 "$round"
       fi
     done

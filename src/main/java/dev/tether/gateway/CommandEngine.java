@@ -77,6 +77,34 @@ public class CommandEngine {
         return checkAccess(command, access).thenCompose(v -> run(plan));
     }
 
+    /**
+     * Runs one command on database {@code db} (Webdis's {@code /7/GET/k}) without ever leaving a pooled connection
+     * on another database: the command runs inside a script whose SELECT Redis undoes when the script ends. The
+     * command passes the same policy and access checks as {@link #execute}; inside a script blocking commands do not
+     * block and commands flagged noscript fail with Redis's error.
+     */
+    public CompletionStage<Reply> executeInDatabase(Command command, int db, Access access) {
+        if (!monitor.reachable()) {
+            return down();
+        }
+        try {
+            policy.plan(command);
+        } catch (GatewayException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<byte[]> args = new ArrayList<>(command.args().size() + 4);
+        args.add(IN_DATABASE);
+        args.add(new byte[] {'0'});
+        args.add(Integer.toString(db).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        args.add(command.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        args.addAll(command.args());
+        CommandPolicy.Plan wrapped = new CommandPolicy.Plan(new Command("EVAL", args), false, 0);
+        return checkAccess(command, access).thenCompose(v -> run(wrapped));
+    }
+
+    private static final byte[] IN_DATABASE = "redis.call('SELECT', ARGV[1]) return redis.pcall(unpack(ARGV, 2))"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** Runs the commands in order on one connection (not atomically); each slot holds its reply or error. */
     public CompletionStage<List<Reply>> pipeline(List<Command> commands, Access access) {
         if (!monitor.reachable()) {

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Cors {
 
-    static final Set<String> ALLOWED_HEADERS = Set.of("authorization", "content-type", "upstash-encoding",
+    static final Set<String> ALLOWED_HEADERS = Set.of("authorization", "content-type", "x-requested-with", "upstash-encoding",
             "upstash-sync-token", "upstash-response-format");
     private static final String ALLOWED_METHODS = "GET, POST, PUT, OPTIONS";
 

@@ -5,6 +5,7 @@ import dev.tether.gateway.CommandPolicy;
 import dev.tether.gateway.GatewayException;
 import dev.tether.gateway.http.BodyLimit;
 import dev.tether.gateway.http.Cors;
+import dev.tether.gateway.http.EventStream;
 import dev.tether.gateway.http.Failures;
 import dev.tether.gateway.http.HttpError;
 import dev.tether.gateway.http.HttpLimits;
@@ -36,7 +37,7 @@ import java.util.Locale;
  * Server-Sent Events stream ({@link UpstashEvents}). The whole rest of the path is the name (the SDK does not
  * encode it; percent-escapes are decoded); more names may follow in the JSON body (the SDK sends {@code []}). GET
  * works too, for EventSource. Auth, CORS, policy and every refusal happen before the stream starts, as JSON
- * errors; the stream itself holds no thread ({@link SseStream}).
+ * errors; the stream itself holds no thread ({@link EventStream}).
  */
 @WebServlet(urlPatterns = {"/redis/subscribe/*", "/redis/psubscribe/*"}, asyncSupported = true, loadOnStartup = 1)
 public class UpstashSubscribeServlet extends HttpServlet {
@@ -89,7 +90,7 @@ public class UpstashSubscribeServlet extends HttpServlet {
 
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the stream's lifetime is pub/sub's (tether.pubsub.max-lifetime)
-        SseStream stream = new SseStream(async, workers);
+        EventStream stream = new EventStream(async, workers);
         async.addListener(stream);
         Subscription subscription;
         try {

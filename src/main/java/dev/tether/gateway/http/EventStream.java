@@ -1,4 +1,4 @@
-package dev.tether.gateway.upstash;
+package dev.tether.gateway.http;
 
 import dev.tether.pubsub.StreamSink;
 import dev.tether.pubsub.Subscription;
@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Writes a subscription's queue to an asynchronous response with servlet non-blocking I/O: no thread is held
  * while the stream is idle or its client is slow. One drain at a time ({@code pending} counts wake-ups, the drain
  * loops until it has seen them all); a wake-up from Redisson's thread is handed to the worker pool, the
- * container's {@code onWritePossible} drains on its own thread. Everything queued is written, then flushed once.
+ * container's {@code onWritePossible} drains on its own thread. Everything queued is written, then flushed once
+ * (or, with {@code flushEach}, each event flushed on its own: one HTTP chunk per event, as Webdis's Comet
+ * clients expect). Shared by the dialects' streaming routes (Upstash SSE, Webdis chunked pub/sub).
  */
-final class SseStream implements StreamSink, WriteListener, AsyncListener {
+public final class EventStream implements StreamSink, WriteListener, AsyncListener {
 
     private final AsyncContext async;
     private final Executor workers;
@@ -27,22 +29,28 @@ final class SseStream implements StreamSink, WriteListener, AsyncListener {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Subscription subscription;
     private volatile ServletOutputStream out;
+    private final boolean flushEach;
     private boolean unflushed;
 
-    SseStream(AsyncContext async, Executor workers) {
+    public EventStream(AsyncContext async, Executor workers) {
+        this(async, workers, false);
+    }
+
+    public EventStream(AsyncContext async, Executor workers, boolean flushEach) {
         this.async = async;
         this.workers = workers;
+        this.flushEach = flushEach;
     }
 
     /** Starts writing: the response is committed by the container's first onWritePossible. */
-    void start(Subscription subscription, ServletOutputStream out) {
+    public void start(Subscription subscription, ServletOutputStream out) {
         this.subscription = subscription;
         this.out = out;
         out.setWriteListener(this);
     }
 
     /** The subscription this stream ends (closes) if its client leaves before it starts. */
-    void bind(Subscription subscription) {
+    public void bind(Subscription subscription) {
         this.subscription = subscription;
         if (ended.get()) {
             subscription.close();
@@ -88,8 +96,15 @@ final class SseStream implements StreamSink, WriteListener, AsyncListener {
             while (out.isReady()) {
                 byte[] event = subscription.poll();
                 if (event != null) {
+                    if (event.length == 0) {
+                        continue; // a format without keep-alives or notices (Webdis): never an empty chunk
+                    }
                     out.write(event);
-                    unflushed = true;
+                    if (flushEach && out.isReady()) {
+                        out.flush();
+                    } else {
+                        unflushed = true;
+                    }
                 } else if (unflushed) {
                     unflushed = false;
                     out.flush();

@@ -1,0 +1,61 @@
+package dev.tether.gateway.webdis;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The Webdis dialect's limits ({@code tether.webdis.*}); the ACL is {@link WebdisAcl}. */
+@ApplicationScoped
+public class WebdisSettings {
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.max-args", defaultValue = "4096")
+    int maxArgs;
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-origins")
+    Optional<String> wsOrigins;
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-max-frame", defaultValue = "65536")
+    int wsMaxFrame;
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-rate", defaultValue = "200")
+    int wsRate;
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-outbox", defaultValue = "1000")
+    int wsOutbox;
+
+    /** Arguments in one command; more get 400. */
+    public int maxArgs() {
+        return maxArgs;
+    }
+
+    /** Browser origins allowed on the WebSocket besides the page's own ("*" for any). */
+    public Set<String> wsOrigins() {
+        return wsOrigins.map(list -> Arrays.stream(list.split(",")).map(o -> o.trim().toLowerCase(Locale.ROOT))
+                .filter(o -> !o.isEmpty()).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+    }
+
+    /** Bytes of one WebSocket frame; larger closes the socket with 1009. */
+    public int wsMaxFrame() {
+        return wsMaxFrame;
+    }
+
+    /** Commands per second one socket may send (a burst of as many); faster gets an error reply per command. */
+    public int wsRate() {
+        return wsRate;
+    }
+
+    /** Frames queued for one socket (replies and messages) before it is closed as too slow (1008). */
+    public int wsOutbox() {
+        return wsOutbox;
+    }
+}
