@@ -1,6 +1,7 @@
 package dev.tether.gateway.http;
 
 import dev.tether.gateway.GatewayException;
+import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisUnavailableException;
 import dev.tether.support.Errors;
 import jakarta.json.JsonException;
@@ -18,6 +19,15 @@ public final class Failures {
     private static final Logger LOG = Logger.getLogger(Failures.class.getName());
 
     private Failures() {
+    }
+
+    /**
+     * The failure as the rest of this class sees it: future wrappers removed, and Redisson's own failures (a
+     * connection or subscription Redis did not confirm) turned into Redis being unavailable (503), never a 500.
+     */
+    public static Throwable classify(Throwable failure) {
+        Throwable t = Errors.unwrap(failure);
+        return t.getClass().getName().startsWith("org.redisson.") ? RedisErrors.unavailable(t) : t;
     }
 
     /** The status for a failure (after unwrapping future wrappers). */
@@ -42,7 +52,7 @@ public final class Failures {
 
     /** Answers the failure: its status, {@code {"error":"…"}}, and the headers its status calls for. */
     public static void send(HttpServletResponse response, Throwable failure) throws IOException {
-        Throwable t = Errors.unwrap(failure);
+        Throwable t = classify(failure);
         int status = status(t);
         String message = t.getMessage();
         if (t instanceof TokenAuth.Unauthorized) {

@@ -1,13 +1,9 @@
 package dev.tether.gateway.webdis;
 
 import dev.tether.gateway.GatewayException;
-import dev.tether.gateway.http.ErrorBody;
 import dev.tether.gateway.http.Failures;
-import dev.tether.gateway.http.Json;
 import dev.tether.gateway.http.TokenAuth;
-import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisUnavailableException;
-import dev.tether.support.Errors;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -31,7 +27,7 @@ final class WebdisFailures {
     }
 
     static void send(HttpServletResponse response, Throwable failure) throws IOException {
-        Throwable t = unavailable(Errors.unwrap(failure));
+        Throwable t = Failures.classify(failure);
         if (t instanceof TokenAuth.Unauthorized) {
             response.setHeader("WWW-Authenticate", "Basic realm=\"tether\"");
         } else if (t instanceof RedisUnavailableException u) {
@@ -42,17 +38,12 @@ final class WebdisFailures {
             Failures.send(response, t); // logs it
             return;
         }
-        Json.send(response, status, ErrorBody.json(t.getMessage() == null ? "" : t.getMessage()));
-    }
-
-    /** Redisson's own failures (a subscription Redis did not confirm) are Redis being unavailable: 503. */
-    private static Throwable unavailable(Throwable t) {
-        return t.getClass().getName().startsWith("org.redisson.") ? RedisErrors.unavailable(t) : t;
+        Failures.send(response, status, t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
     }
 
     /** The message of a failure, for the WebSocket's error frames. */
     static String message(Throwable failure) {
-        Throwable t = unavailable(Errors.unwrap(failure));
+        Throwable t = Failures.classify(failure);
         return status(t) == 500 ? "internal error" : String.valueOf(t.getMessage());
     }
 }
