@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while the stream is idle or its client is slow. One drain at a time ({@code pending} counts wake-ups, the drain
  * loops until it has seen them all); a wake-up from Redisson's thread is handed to the worker pool, the
  * container's {@code onWritePossible} drains on its own thread. Everything queued is written, then flushed once.
+ * Public for the other SSE routes ({@code keys}: /api/channels); the format is the route's own {@code EventFormat}.
  */
-final class SseStream implements StreamSink, WriteListener, AsyncListener {
+public final class SseStream implements StreamSink, WriteListener, AsyncListener {
 
     private final AsyncContext async;
     private final Executor workers;
@@ -29,20 +30,20 @@ final class SseStream implements StreamSink, WriteListener, AsyncListener {
     private volatile ServletOutputStream out;
     private boolean unflushed;
 
-    SseStream(AsyncContext async, Executor workers) {
+    public SseStream(AsyncContext async, Executor workers) {
         this.async = async;
         this.workers = workers;
     }
 
     /** Starts writing: the response is committed by the container's first onWritePossible. */
-    void start(Subscription subscription, ServletOutputStream out) {
+    public void start(Subscription subscription, ServletOutputStream out) {
         this.subscription = subscription;
         this.out = out;
         out.setWriteListener(this);
     }
 
     /** The subscription this stream ends (closes) if its client leaves before it starts. */
-    void bind(Subscription subscription) {
+    public void bind(Subscription subscription) {
         this.subscription = subscription;
         if (ended.get()) {
             subscription.close();
