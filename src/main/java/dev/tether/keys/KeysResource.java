@@ -13,7 +13,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -67,7 +66,7 @@ public class KeysResource {
     @APIResponse(responseCode = "400", description = "A bad parameter")
     @APIResponse(responseCode = "401", description = "Missing or wrong token")
     public Response list(
-            @Parameter(description = "glob-style pattern, e.g. user:*") @QueryParam("match") @Size(max = 1024) String match,
+            @Parameter(description = "glob-style pattern, e.g. user:*") @QueryParam("match") @Pattern(regexp = "(?s).{0,1024}") String match,
             @Parameter(description = "only keys of this type") @QueryParam("type") @Pattern(regexp = TYPES) String type,
             @Parameter(description = "from the previous page; 0 or absent to start") @QueryParam("cursor")
             @Pattern(regexp = "\\d{1,20}") String cursor,

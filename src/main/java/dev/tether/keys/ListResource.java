@@ -106,12 +106,12 @@ public class ListResource {
     }
 
     @DELETE
-    @Path("{end: head|tail}")
+    @Path("{item}")
     @Operation(summary = "Pop items from the head (LPOP) or the tail (RPOP)")
     @APIResponse(responseCode = "200", description = "{key, items}")
     @APIResponse(responseCode = "404", description = "The list is empty (no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a list")
-    public Response pop(@PathParam("key") String key, @PathParam("end") String end,
+    public Response pop(@PathParam("key") String key, @PathParam("item") @Pattern(regexp = "head|tail") String end,
                         @QueryParam("count") @Pattern(regexp = "\\d{1,9}") String count,
                         @Context HttpServletRequest request) {
         int n = count == null ? 1 : settings.count(count);
@@ -131,12 +131,12 @@ public class ListResource {
     }
 
     @GET
-    @Path("{index: -?\\d{1,10}}")
+    @Path("{item}")
     @Operation(summary = "One item by index (LINDEX; negative counts from the tail)")
     @APIResponse(responseCode = "200", description = "{key, index, value}")
     @APIResponse(responseCode = "404", description = "No item at that index (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a list")
-    public Response item(@PathParam("key") String key, @PathParam("index") String index,
+    public Response item(@PathParam("key") String key, @PathParam("item") @Pattern(regexp = "-?\\d{1,10}") String index,
                          @Context HttpServletRequest request) {
         Reply value = store.run(ApiAccess.of(request), Command.of("LINDEX", key, index));
         if (value instanceof Reply.Nil) {
@@ -151,13 +151,13 @@ public class ListResource {
     }
 
     @PUT
-    @Path("{index: -?\\d{1,10}}")
+    @Path("{item}")
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Replace the item at an index (LSET)")
     @APIResponse(responseCode = "204", description = "Replaced")
     @APIResponse(responseCode = "404", description = "No item at that index (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a list")
-    public Response set(@PathParam("key") String key, @PathParam("index") String index,
+    public Response set(@PathParam("key") String key, @PathParam("item") @Pattern(regexp = "-?\\d{1,10}") String index,
                         @HeaderParam("Content-Type") String contentType,
                         @HeaderParam("Content-Length") String contentLength,
                         @Context HttpServletRequest request, InputStream in) {

@@ -102,12 +102,12 @@ public class StreamResource {
     }
 
     @GET
-    @Path("{id: \\d{1,20}-\\d{1,20}}")
+    @Path("{id}")
     @Operation(summary = "One entry")
     @APIResponse(responseCode = "200", description = "{key, id, fields}")
     @APIResponse(responseCode = "404", description = "No such entry (or key)")
     @APIResponse(responseCode = "409", description = "The key is not a stream")
-    public Response entry(@PathParam("key") String key, @PathParam("id") String id,
+    public Response entry(@PathParam("key") String key, @PathParam("id") @Pattern(regexp = ID) String id,
                           @Context HttpServletRequest request) {
         Reply r = store.run(ApiAccess.of(request), Command.of("XRANGE", key, id, id));
         List<Reply> entries = Views.items(r);
@@ -127,12 +127,12 @@ public class StreamResource {
     }
 
     @DELETE
-    @Path("{id: \\d{1,20}-\\d{1,20}}")
+    @Path("{id}")
     @Operation(summary = "Delete one entry (XDEL)")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such entry (or key)")
     @APIResponse(responseCode = "409", description = "The key is not a stream")
-    public Response delete(@PathParam("key") String key, @PathParam("id") String id,
+    public Response delete(@PathParam("key") String key, @PathParam("id") @Pattern(regexp = ID) String id,
                            @Context HttpServletRequest request) {
         Answers.removed(store.run(ApiAccess.of(request), Command.of("XDEL", key, id)), "entry " + id, key);
         return Response.noContent().build();
