@@ -13,12 +13,12 @@ window.addEventListener("DOMContentLoaded", () => {
       return request;
     },
     responseInterceptor: (response) => {
-      // Payara Micro lists its endpoints as a path "/" holding an array: not a path item, so drop it
+      // Payara Micro adds a top-level "endpoints" object that OpenAPI 3.0 does not know: drop it
       if (response.url && response.url.includes("/openapi")) {
         try {
           const doc = JSON.parse(response.text);
-          if (doc.paths && Array.isArray(doc.paths["/"])) {
-            delete doc.paths["/"];
+          if (doc.endpoints) {
+            delete doc.endpoints;
             response.text = JSON.stringify(doc);
             response.data = response.text;
             response.body = response.obj = doc;

@@ -130,6 +130,8 @@ try {
 
   await scan(page, '*', '');
   await openKey(page, 'user:1');
+  const shownTtl = Number(await page.inputValue('#ttl'));
+  check(shownTtl > 400 && shownTtl <= 500, 'the TTL field shows ' + shownTtl);
   await page.screenshot({ path: shots + '/console.png', fullPage: true });
 
   const phone = await open({ width: 390, height: 844 });

@@ -44,7 +44,7 @@ public class HashResource {
     HttpLimits limits;
 
     @GET
-    @Operation(summary = "One HSCAN page of fields", description = "Follow `cursor` / `next` until it is null.")
+    @Operation(operationId = "listFields", summary = "One HSCAN page of fields", description = "Follow `cursor` / `next` until it is null.")
     @APIResponse(responseCode = "200", description = "{key, fields: {…}, cursor, next}")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "409", description = "The key is not a hash")
@@ -72,7 +72,7 @@ public class HashResource {
 
     @GET
     @Path("{field}")
-    @Operation(summary = "One field's value")
+    @Operation(operationId = "getField", summary = "One field's value")
     @APIResponse(responseCode = "200", description = "{key, field, value}")
     @APIResponse(responseCode = "404", description = "No such field (or key)")
     @APIResponse(responseCode = "409", description = "The key is not a hash")
@@ -94,7 +94,7 @@ public class HashResource {
     @PUT
     @Path("{field}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Set a field", description = "The body is the value: raw bytes, or a JSON string or number.")
+    @Operation(operationId = "putField", summary = "Set a field", description = "The body is the value: raw bytes, or a JSON string or number.")
     @APIResponse(responseCode = "201", description = "A new field")
     @APIResponse(responseCode = "204", description = "The field's value was replaced")
     @APIResponse(responseCode = "409", description = "The key is not a hash")
@@ -110,7 +110,7 @@ public class HashResource {
 
     @DELETE
     @Path("{field}")
-    @Operation(summary = "Delete a field")
+    @Operation(operationId = "deleteField", summary = "Delete a field")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such field (or key)")
     @APIResponse(responseCode = "409", description = "The key is not a hash")

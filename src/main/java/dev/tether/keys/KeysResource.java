@@ -57,7 +57,7 @@ public class KeysResource {
     HttpLimits limits;
 
     @GET
-    @Operation(summary = "One SCAN page of keys",
+    @Operation(operationId = "listKeys", summary = "One SCAN page of keys",
             description = "Never KEYS: one SCAN step. Follow `cursor` (or the `next` link, also in the Link header) "
                     + "until it is \"0\". A page may hold fewer keys than `count`, even none, before the end.")
     @APIResponse(responseCode = "200", description = "A page", content = @Content(examples = @ExampleObject(name = "page",
@@ -107,7 +107,7 @@ public class KeysResource {
 
     @GET
     @Path("{key}")
-    @Operation(summary = "A key with its type, TTL and typed value",
+    @Operation(operationId = "getKey", summary = "A key with its type, TTL and typed value",
             description = "string: text, or base64 with \"encoding\":\"base64\" when not UTF-8 (or with ?encoding=base64); "
                     + "list and set: arrays; hash: an object; zset: [{member, score}]; stream: [{id, fields}]. "
                     + "Collections are paged: hash and set by `cursor` (HSCAN/SSCAN), stream by `cursor` (the last id "
@@ -178,7 +178,7 @@ public class KeysResource {
     @PUT
     @Path("{key}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Create or replace a key, atomically",
+    @Operation(operationId = "putKey", summary = "Create or replace a key, atomically",
             description = "A string from a text/plain, application/octet-stream or JSON body (a JSON body is stored "
                     + "as its text), or a typed value from JSON {\"type\":…,\"value\":…[,\"encoding\":\"base64\"]}: "
                     + "string, list (array), set (array), hash (object), zset ([{member, score}] or {member: score}), "
@@ -227,7 +227,7 @@ public class KeysResource {
 
     @DELETE
     @Path("{key}")
-    @Operation(summary = "Delete a key", description = "If-Match: <ETag> deletes only that value.")
+    @Operation(operationId = "deleteKey", summary = "Delete a key", description = "If-Match: <ETag> deletes only that value.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "412", description = "If-Match did not hold")
@@ -247,7 +247,7 @@ public class KeysResource {
 
     @GET
     @Path("{key}/ttl")
-    @Operation(summary = "A key's time to live", description = "`ttl` in seconds (rounded up), null without expiry.")
+    @Operation(operationId = "getTtl", summary = "A key's time to live", description = "`ttl` in seconds (rounded up), null without expiry.")
     @APIResponse(responseCode = "200", description = "The TTL",
             content = @Content(examples = @ExampleObject(name = "ttl", value = "{\"key\":\"session:9\",\"ttl\":3600}")))
     @APIResponse(responseCode = "404", description = "No such key")
@@ -266,7 +266,7 @@ public class KeysResource {
     @PUT
     @Path("{key}/ttl")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Set a key's time to live",
+    @Operation(operationId = "setTtl", summary = "Set a key's time to live",
             description = "Seconds from `?seconds=` or the body (a number as text or JSON, or {\"ttl\":n}).")
     @APIResponse(responseCode = "204", description = "Set")
     @APIResponse(responseCode = "400", description = "Not a positive number of seconds")
@@ -298,7 +298,7 @@ public class KeysResource {
 
     @DELETE
     @Path("{key}/ttl")
-    @Operation(summary = "Remove a key's time to live (PERSIST)")
+    @Operation(operationId = "persistKey", summary = "Remove a key's time to live (PERSIST)")
     @APIResponse(responseCode = "204", description = "The key no longer expires")
     @APIResponse(responseCode = "404", description = "No such key")
     public Response persist(@PathParam("key") String key, @Context HttpServletRequest request) {

@@ -49,7 +49,7 @@ public class ListResource {
     HttpLimits limits;
 
     @GET
-    @Operation(summary = "A range of items (LRANGE)", description = "From `start` (0-based), `count` items; `next` links the rest.")
+    @Operation(operationId = "listItems", summary = "A range of items (LRANGE)", description = "From `start` (0-based), `count` items; `next` links the rest.")
     @APIResponse(responseCode = "200", description = "{key, length, start, items, next}")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "409", description = "The key is not a list")
@@ -76,7 +76,7 @@ public class ListResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Push items (RPUSH, or LPUSH with end=head)",
+    @Operation(operationId = "pushItems", summary = "Push items (RPUSH, or LPUSH with end=head)",
             description = "A JSON array pushes each of its strings; any other body is one item.")
     @APIResponse(responseCode = "200", description = "{key, length}")
     @APIResponse(responseCode = "409", description = "The key is not a list")
@@ -107,7 +107,7 @@ public class ListResource {
 
     @DELETE
     @Path("{item}")
-    @Operation(summary = "Pop items from the head (LPOP) or the tail (RPOP)")
+    @Operation(operationId = "popItems", summary = "Pop items from the head (LPOP) or the tail (RPOP)")
     @APIResponse(responseCode = "200", description = "{key, items}")
     @APIResponse(responseCode = "404", description = "The list is empty (no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a list")
@@ -132,7 +132,7 @@ public class ListResource {
 
     @GET
     @Path("{item}")
-    @Operation(summary = "One item by index (LINDEX; negative counts from the tail)")
+    @Operation(operationId = "getItem", summary = "One item by index (LINDEX; negative counts from the tail)")
     @APIResponse(responseCode = "200", description = "{key, index, value}")
     @APIResponse(responseCode = "404", description = "No item at that index (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a list")
@@ -153,7 +153,7 @@ public class ListResource {
     @PUT
     @Path("{item}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Replace the item at an index (LSET)")
+    @Operation(operationId = "setItem", summary = "Replace the item at an index (LSET)")
     @APIResponse(responseCode = "204", description = "Replaced")
     @APIResponse(responseCode = "404", description = "No item at that index (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a list")

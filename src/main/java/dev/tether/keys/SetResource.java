@@ -37,7 +37,7 @@ public class SetResource {
     KeysSettings settings;
 
     @GET
-    @Operation(summary = "One SSCAN page of members")
+    @Operation(operationId = "listMembers", summary = "One SSCAN page of members")
     @APIResponse(responseCode = "200", description = "{key, members, cursor, next}")
     @APIResponse(responseCode = "404", description = "No such key")
     @APIResponse(responseCode = "409", description = "The key is not a set")
@@ -63,7 +63,7 @@ public class SetResource {
 
     @GET
     @Path("{member}")
-    @Operation(summary = "Is it a member? (SISMEMBER)")
+    @Operation(operationId = "getMember", summary = "Is it a member? (SISMEMBER)")
     @APIResponse(responseCode = "200", description = "{key, member}")
     @APIResponse(responseCode = "404", description = "Not a member (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a set")
@@ -78,7 +78,7 @@ public class SetResource {
 
     @PUT
     @Path("{member}")
-    @Operation(summary = "Add a member (SADD)")
+    @Operation(operationId = "addMember", summary = "Add a member (SADD)")
     @APIResponse(responseCode = "201", description = "Added")
     @APIResponse(responseCode = "204", description = "Already a member")
     @APIResponse(responseCode = "409", description = "The key is not a set")
@@ -90,7 +90,7 @@ public class SetResource {
 
     @DELETE
     @Path("{member}")
-    @Operation(summary = "Remove a member (SREM)")
+    @Operation(operationId = "removeMember", summary = "Remove a member (SREM)")
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "404", description = "Not a member (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a set")

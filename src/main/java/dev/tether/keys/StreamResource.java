@@ -49,7 +49,7 @@ public class StreamResource {
     HttpLimits limits;
 
     @GET
-    @Operation(summary = "Entries after `cursor` (XRANGE)", description = "From the first entry, or after the id in "
+    @Operation(operationId = "listEntries", summary = "Entries after `cursor` (XRANGE)", description = "From the first entry, or after the id in "
             + "`cursor`; `next` links the following page while pages come back full.")
     @APIResponse(responseCode = "200", description = "{key, entries: [{id, fields}], cursor, next}")
     @APIResponse(responseCode = "404", description = "No such key")
@@ -77,7 +77,7 @@ public class StreamResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Append an entry (XADD *)", description = "The body is a JSON object of fields; `maxlen` trims "
+    @Operation(operationId = "appendEntry", summary = "Append an entry (XADD *)", description = "The body is a JSON object of fields; `maxlen` trims "
             + "the stream to about that many entries (MAXLEN ~).")
     @APIResponse(responseCode = "201", description = "{key, id}; Location of the entry")
     @APIResponse(responseCode = "400", description = "Not an object of string fields")
@@ -103,7 +103,7 @@ public class StreamResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One entry")
+    @Operation(operationId = "getEntry", summary = "One entry")
     @APIResponse(responseCode = "200", description = "{key, id, fields}")
     @APIResponse(responseCode = "404", description = "No such entry (or key)")
     @APIResponse(responseCode = "409", description = "The key is not a stream")
@@ -128,7 +128,7 @@ public class StreamResource {
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Delete one entry (XDEL)")
+    @Operation(operationId = "deleteEntry", summary = "Delete one entry (XDEL)")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such entry (or key)")
     @APIResponse(responseCode = "409", description = "The key is not a stream")
@@ -139,7 +139,7 @@ public class StreamResource {
     }
 
     @DELETE
-    @Operation(summary = "Trim the stream (XTRIM)", description = "Keep the newest `maxlen` entries, or those from `minid` on.")
+    @Operation(operationId = "trimEntries", summary = "Trim the stream (XTRIM)", description = "Keep the newest `maxlen` entries, or those from `minid` on.")
     @APIResponse(responseCode = "200", description = "{key, trimmed}")
     @APIResponse(responseCode = "400", description = "Neither or both of maxlen and minid")
     @APIResponse(responseCode = "409", description = "The key is not a stream")

@@ -51,7 +51,7 @@ public class ZsetResource {
     HttpLimits limits;
 
     @GET
-    @Operation(summary = "A range by rank, or by score with min and max",
+    @Operation(operationId = "listScoredMembers", summary = "A range by rank, or by score with min and max",
             description = "By rank: `start` (0-based) and `count`. By score: `min` and `max` (inclusive, `(` for "
                     + "exclusive, `-inf`/`inf`), `start` is then the offset. `order=desc` from the highest score.")
     @APIResponse(responseCode = "200", description = "{key, length, start, members: [{member, score}], next}")
@@ -100,7 +100,7 @@ public class ZsetResource {
 
     @GET
     @Path("{member}")
-    @Operation(summary = "One member's score and rank")
+    @Operation(operationId = "getScoredMember", summary = "One member's score and rank")
     @APIResponse(responseCode = "200", description = "{key, member, score, rank}")
     @APIResponse(responseCode = "404", description = "Not a member (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a sorted set")
@@ -121,7 +121,7 @@ public class ZsetResource {
     @PUT
     @Path("{member}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Add a member or change its score (ZADD)",
+    @Operation(operationId = "putScoredMember", summary = "Add a member or change its score (ZADD)",
             description = "The score from `?score=` or the body: a number as text or JSON, or {\"score\":n}.")
     @APIResponse(responseCode = "201", description = "Added")
     @APIResponse(responseCode = "204", description = "Its score was set")
@@ -152,7 +152,7 @@ public class ZsetResource {
 
     @DELETE
     @Path("{member}")
-    @Operation(summary = "Remove a member (ZREM)")
+    @Operation(operationId = "removeScoredMember", summary = "Remove a member (ZREM)")
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "404", description = "Not a member (or no such key)")
     @APIResponse(responseCode = "409", description = "The key is not a sorted set")

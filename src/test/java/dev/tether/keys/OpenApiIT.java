@@ -111,10 +111,10 @@ class OpenApiIT {
     }
 
     /**
-     * Payara Micro 6 writes a list of the deployment's endpoints as a path named "/" (a sequence of strings, not a
-     * path item): the one thing taken out before validating. Anything else the validator reports fails the test.
+     * Payara Micro 6 adds a top-level {@code endpoints} object (the deployment's endpoints, not part of OpenAPI 3.0):
+     * the one thing taken out before validating. Anything else the validator reports fails the test.
      */
     static String withoutPayaraEndpointList(String yaml) {
-        return yaml.replaceAll("(?m)^  /:\\n(  - .*\\n)+", "");
+        return yaml.replaceAll("(?m)^endpoints:\\n((  |- ).*\\n)+", "");
     }
 }
