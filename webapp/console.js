@@ -20,7 +20,8 @@ function headers(extra) {
 }
 
 async function call(method, path, body, contentType) {
-  const init = { method, headers: headers(contentType ? { "Content-Type": contentType } : {}) };
+  // no-store: a cached copy revalidated by ETag would show a TTL as old as the copy
+  const init = { method, cache: "no-store", headers: headers(contentType ? { "Content-Type": contentType } : {}) };
   if (body !== undefined) init.body = body;
   const started = performance.now();
   const res = await fetch(path, init);

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * The Redis side of the resources. Reads of a whole key and conditional writes are Lua scripts (EVAL_RO, EVAL) so
  * the type, TTL, ETag and value are one snapshot and a precondition is checked in the same step as the write. The
- * ETag is the SHA-1 of the key's DUMP: it changes with the value (not with the TTL). Everything goes through the
+ * ETag is the SHA-1 of the key's DUMP and its expiry time (PEXPIRETIME): it changes when the value or the expiry
+ * changes, not as the TTL counts down. Everything goes through the
  * {@link CommandEngine} with the caller's {@link Access}; the commands a script runs pass the command policy first.
  */
 @ApplicationScoped
@@ -29,7 +30,7 @@ public class KeyStore {
             if t == 'none' then return {'none'} end
             local start, count, cursor = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
             local ttl = redis.call('PTTL', k)
-            local tag = redis.sha1hex(redis.call('DUMP', k))
+            local tag = redis.sha1hex(redis.call('DUMP', k) .. '|' .. redis.call('PEXPIRETIME', k))
             local v, len, nxt = {}, 0, ''
             if t == 'string' then
               len = redis.call('STRLEN', k); v = redis.call('GET', k)
@@ -56,7 +57,7 @@ public class KeyStore {
     static final String WRITE = """
             local k, cond = KEYS[1], ARGV[1]
             local d = redis.call('DUMP', k)
-            local tag = d and redis.sha1hex(d) or ''
+            local tag = d and redis.sha1hex(d .. '|' .. redis.call('PEXPIRETIME', k)) or ''
             if (cond == 'absent' and d) or (cond == 'present' and not d)
                or (cond ~= '' and cond ~= 'absent' and cond ~= 'present' and tag ~= cond) then
               return {0, tag}
@@ -70,7 +71,7 @@ public class KeyStore {
             end
             if ARGV[3] ~= '' then redis.call('PEXPIRE', k, ARGV[3]) end
             local after = redis.call('DUMP', k)
-            return {1, d and 1 or 0, after and redis.sha1hex(after) or ''}
+            return {1, d and 1 or 0, after and redis.sha1hex(after .. '|' .. redis.call('PEXPIRETIME', k)) or ''}
             """;
 
     @Inject

@@ -112,7 +112,8 @@ public class KeysResource {
                     + "list and set: arrays; hash: an object; zset: [{member, score}]; stream: [{id, fields}]. "
                     + "Collections are paged: hash and set by `cursor` (HSCAN/SSCAN), stream by `cursor` (the last id "
                     + "seen), list and zset by `start` and `count`; `next` links the following page. `ETag` is the "
-                    + "value's digest (not the TTL's): send it back in If-None-Match for a 304.")
+                    + "digest of the value and its expiry time: send it back in If-None-Match for a 304 (the `ttl` "
+                    + "of a cached copy is as old as the copy).")
     @APIResponse(responseCode = "200", description = "The key", content = @Content(examples = {
             @ExampleObject(name = "hash", value = "{\"key\":\"user:1\",\"type\":\"hash\",\"ttl\":null,\"length\":2,"
                     + "\"value\":{\"name\":\"Ada\",\"born\":\"1815\"},\"cursor\":null,\"next\":null}"),
@@ -168,7 +169,7 @@ public class KeysResource {
             }
             g.writeEnd();
         });
-        Response.ResponseBuilder b = Response.ok(body).header("ETag", etag);
+        Response.ResponseBuilder b = Response.ok(body).header("ETag", etag).header("Cache-Control", "no-cache");
         if (next != null) {
             b.header("Link", "<" + next + ">; rel=\"next\"");
         }

@@ -151,11 +151,16 @@ class KeysApiIT {
         assertError(api.put("keys/cond", "text/plain", "v4", "If-Match", "*"), 412, "does not exist");
         assertEquals(0L, resp.call("EXISTS", "cond"));
         assertError(api.put("keys/cond", "text/plain", "x", "If-Match", "nonsense"), 400, "If-Match");
-        // the ETag follows the value, not the TTL
+        // the ETag follows the value and the expiry time, not the TTL counting down
         resp.call("SET", "cond", "same");
         String before = api.get("keys/cond").header("ETag");
         resp.call("EXPIRE", "cond", "500");
-        assertEquals(304, api.get("keys/cond", "If-None-Match", before).status());
+        Http.Result expiring = api.get("keys/cond", "If-None-Match", before);
+        assertEquals(200, expiring.status(), "a new expiry is a new representation");
+        String withTtl = expiring.header("ETag");
+        RedisServer.sleep(1100);
+        assertEquals(304, api.get("keys/cond", "If-None-Match", withTtl).status());
+        assertError(api.put("keys/cond", "text/plain", "x", "If-Match", before), 412, "changed");
     }
 
     @Test
