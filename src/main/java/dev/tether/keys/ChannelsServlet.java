@@ -1,0 +1,173 @@
+package dev.tether.keys;
+
+import dev.tether.gateway.Access;
+import dev.tether.gateway.Command;
+import dev.tether.gateway.CommandPolicy;
+import dev.tether.gateway.GatewayException;
+import dev.tether.gateway.http.Failures;
+import dev.tether.gateway.http.HttpError;
+import dev.tether.gateway.http.HttpLimits;
+import dev.tether.gateway.http.Json;
+import dev.tether.gateway.http.TokenAuth;
+import dev.tether.gateway.http.EventStream;
+import dev.tether.pubsub.PubSub;
+import dev.tether.pubsub.Subscription;
+import dev.tether.pubsub.Topic;
+import dev.tether.support.Workers;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Pub/sub under {@code /api}: {@code GET /api/channels/{channel}/events} (Server-Sent Events, {@link ChannelEvents},
+ * on the shared {@link PubSub} core, written without a thread per stream) and
+ * {@code POST /api/channels/{channel}/messages} (PUBLISH of the body). A servlet rather than JAX-RS, to reuse the
+ * non-blocking SSE writer; it is mapped more specifically than the JAX-RS application's {@code /api/*}.
+ */
+@WebServlet(urlPatterns = "/api/channels/*", asyncSupported = true, loadOnStartup = 1)
+public class ChannelsServlet extends HttpServlet {
+
+    @Inject
+    PubSub pubsub;
+
+    @Inject
+    TokenAuth auth;
+
+    @Inject
+    CommandPolicy policy;
+
+    @Inject
+    KeyStore store;
+
+    @Inject
+    HttpLimits limits;
+
+    @Inject
+    Workers workers;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            String rest = rawRest(request);
+            if (rest.endsWith("/events")) {
+                events(request, response, channel(rest, "/events"));
+            } else if (rest.endsWith("/messages")) {
+                publish(request, response, channel(rest, "/messages"));
+            } else {
+                throw new HttpError(404, "no such resource: use /api/channels/{channel}/events or /messages");
+            }
+        } catch (RuntimeException e) {
+            Failures.send(response, e);
+        }
+    }
+
+    private void publish(HttpServletRequest request, HttpServletResponse response, String channel) throws IOException {
+        if (!request.getMethod().equals("POST")) {
+            response.setHeader("Allow", "POST");
+            throw new HttpError(405, request.getMethod() + " is not allowed here: POST a message");
+        }
+        Access access = access(request);
+        byte[] body = Bodies.read(request.getInputStream(), request.getHeader("Content-Length"), limits.maxBody());
+        long receivers = KeyStore.integer(store.run(access, new Command("PUBLISH",
+                List.of(channel.getBytes(StandardCharsets.UTF_8), body))));
+        Json.send(response, 200, Texts.json(g -> g.writeStartObject().write("channel", channel)
+                .write("receivers", receivers).writeEnd()));
+    }
+
+    private void events(HttpServletRequest request, HttpServletResponse response, String channel) throws IOException {
+        if (!request.getMethod().equals("GET")) {
+            response.setHeader("Allow", "GET");
+            throw new HttpError(405, request.getMethod() + " is not allowed here: GET the event stream");
+        }
+        access(request); // the read-only token may subscribe
+        policy.permit("SUBSCRIBE");
+        if (!acceptsEventStream(request.getHeader("Accept"))) {
+            throw new HttpError(406, "this route answers Server-Sent Events: send Accept: text/event-stream");
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // the stream's lifetime is pub/sub's (tether.pubsub.max-lifetime)
+        EventStream stream = new EventStream(async, workers);
+        async.addListener(stream);
+        Subscription subscription;
+        try {
+            subscription = pubsub.open(List.of(Topic.channel(channel)), ChannelEvents.INSTANCE, stream);
+        } catch (RuntimeException e) {
+            Failures.send(response, e instanceof IllegalArgumentException ? GatewayException.bad(e.getMessage()) : e);
+            async.complete();
+            return;
+        }
+        stream.bind(subscription);
+        subscription.ready().whenCompleteAsync((ok, failure) -> {
+            try {
+                if (failure != null) {
+                    Failures.send(response, failure);
+                    async.complete();
+                    return;
+                }
+                response.setStatus(200);
+                response.setContentType("text/event-stream");
+                response.setCharacterEncoding("UTF-8");
+                response.setHeader("Cache-Control", "no-cache");
+                response.setHeader("X-Accel-Buffering", "no");
+                stream.start(subscription, response.getOutputStream());
+            } catch (IOException | RuntimeException e) {
+                stream.abort();
+            }
+        }, workers);
+    }
+
+    private Access access(HttpServletRequest request) {
+        String token = null;
+        String query = request.getQueryString();
+        if (query != null) { // not getParameter: it would read a form body
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("_token=")) {
+                    token = URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return auth.check(request.getHeader("Authorization"), token, request.getRemoteAddr());
+    }
+
+    /** The channel name: the raw path between /api/channels/ and the suffix, percent-decoded ("/" may be %2F). */
+    private static String channel(String rest, String suffix) {
+        String raw = rest.substring(0, rest.length() - suffix.length());
+        String name;
+        try {
+            name = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.bad("malformed percent-encoding in the channel name");
+        }
+        if (name.isEmpty()) {
+            throw GatewayException.bad("no channel: use /api/channels/{channel}" + suffix);
+        }
+        return name;
+    }
+
+    private static String rawRest(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        int start = request.getContextPath().length() + request.getServletPath().length() + 1;
+        return start >= uri.length() ? "" : uri.substring(start);
+    }
+
+    static boolean acceptsEventStream(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String part : accept.split(",")) {
+            String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
