@@ -6,6 +6,7 @@ import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;
 import dev.tether.redis.RedisMetrics;
 import dev.tether.redis.RedisMonitor;
+import dev.tether.redis.RedisSettings;
 import dev.tether.redis.RedisUnavailableException;
 import dev.tether.redis.Reply;
 import dev.tether.support.Errors;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Runs commands for every dialect: single commands, pipelines and transactions, {@code Command → CompletionStage}.
@@ -51,6 +54,10 @@ public class CommandEngine {
     private AsyncGate dedicated;
     private long timeout;
     private long connectTimeout;
+    // chosen once at startup by the topology: one Redis (single, sentinel) or a cluster's slots
+    private Function<CommandPolicy.Plan, CompletionStage<Reply>> runner;
+    private BiFunction<List<CommandPolicy.Plan>, List<Reply>, CompletionStage<List<Reply>>> batcher;
+    private Function<List<Command>, CompletionStage<List<Reply>>> atomic;
 
     @PostConstruct
     void start() {
@@ -59,6 +66,18 @@ public class CommandEngine {
         dedicated = connector.dedicated();
         timeout = connector.settings().timeout();
         connectTimeout = connector.settings().connectTimeout();
+        if (connector.settings().mode() == RedisSettings.Mode.CLUSTER) {
+            ClusterRouting cluster = new ClusterRouting(catalog, internals, pooled, dedicated, timeout, connectTimeout,
+                    this::toReply);
+            runner = cluster::run;
+            batcher = cluster::pipeline;
+            atomic = commands -> cluster.transactionKey(commands)
+                    .thenCompose(key -> pooled.with(() -> transactions.run(commands, key)));
+        } else {
+            runner = this::run;
+            batcher = this::batched;
+            atomic = commands -> pooled.with(() -> transactions.run(commands));
+        }
     }
 
     public CompletionStage<Reply> execute(Command command, Access access) {
@@ -72,9 +91,9 @@ public class CommandEngine {
             return CompletableFuture.failedFuture(e);
         }
         if (access == Access.FULL) {
-            return run(plan);
+            return runner.apply(plan);
         }
-        return checkAccess(command, access).thenCompose(v -> run(plan));
+        return checkAccess(command, access).thenCompose(v -> runner.apply(plan));
     }
 
     /** Runs the commands in order on one connection (not atomically); each slot holds its reply or error. */
@@ -106,7 +125,7 @@ public class CommandEngine {
         boolean sequential = oneByOne;
         return all(refusals).thenCompose(refused -> sequential
                 ? sequentially(plans, refused)
-                : batched(plans, refused));
+                : batcher.apply(plans, refused));
     }
 
     /** Runs the commands atomically; a refused command discards the whole transaction. */
@@ -124,7 +143,7 @@ public class CommandEngine {
             checks.add(checkAccess(command, access).thenCompose(v -> checkArity(command)).toCompletableFuture());
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> pooled.with(() -> transactions.run(commands)))
+                .thenCompose(v -> atomic.apply(commands))
                 .whenComplete((r, e) -> metrics.command(e != null));
     }
 
@@ -183,7 +202,7 @@ public class CommandEngine {
             Reply refusal = refused.get(i);
             chain = chain.thenCompose(replies -> (refusal != null
                     ? CompletableFuture.completedFuture(refusal)
-                    : run(plan)).thenApply(reply -> {
+                    : runner.apply(plan)).thenApply(reply -> {
                         replies.add(reply);
                         return replies;
                     }));
