@@ -59,7 +59,11 @@ final class ClusterRouting {
         }).handle(toReply);
     }
 
-    /** Pipelines: one pipeline per master, in parallel, each in its commands' order; replies back in request order. */
+    /**
+     * Pipelines: the commands for each master go to it as one pipeline, all masters in parallel, each in its
+     * commands' order; replies come back in request order, each error in its place. A keyless command with a rule
+     * of its own (DBSIZE, SCAN, KEYS…) waits for the commands before it, and the commands after it wait for it.
+     */
     CompletionStage<List<Reply>> pipeline(List<CommandPolicy.Plan> plans, List<Reply> refused) {
         List<CompletableFuture<List<byte[]>>> keyLists = new ArrayList<>(plans.size());
         for (int i = 0; i < plans.size(); i++) {
@@ -67,37 +71,48 @@ final class ClusterRouting {
                     : catalog.keys(plans.get(i).command()).toCompletableFuture());
         }
         return CompletableFuture.allOf(keyLists.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-            List<CompletableFuture<Reply>> out = new ArrayList<>(Collections.nCopies(plans.size(), null));
+            List<CompletableFuture<Reply>> out = new ArrayList<>(plans.size());
             Map<String, Group> groups = new LinkedHashMap<>();
+            CompletableFuture<Void> barrier = CompletableFuture.completedFuture(null);
             for (int i = 0; i < plans.size(); i++) {
                 if (refused.get(i) != null) {
-                    out.set(i, CompletableFuture.completedFuture(refused.get(i)));
+                    out.add(CompletableFuture.completedFuture(refused.get(i)));
                     continue;
                 }
-                List<byte[]> keys = keyLists.get(i).join();
-                int slot = Slots.common(keys);
+                int slot = Slots.common(keyLists.get(i).join());
                 if (slot == -2) {
-                    out.set(i, CompletableFuture.completedFuture(new Reply.Error(Slots.CROSSSLOT)));
+                    out.add(CompletableFuture.completedFuture(new Reply.Error(Slots.CROSSSLOT)));
                 } else if (slot == -1) {
-                    out.set(i, run(plans.get(i)).toCompletableFuture()); // a keyless rule of its own, beside the groups
+                    CompletableFuture<Void> before = send(groups, barrier);
+                    CommandPolicy.Plan plan = plans.get(i);
+                    CompletableFuture<Reply> reply = before.thenCompose(x -> run(plan)).toCompletableFuture();
+                    out.add(reply);
+                    barrier = reply.handle((r, e) -> null);
                 } else {
                     RedisInternals.Node node = internals.masterOf(slot);
                     if (node == null) {
-                        out.set(i, CompletableFuture.failedFuture(noMaster(slot)));
+                        out.add(CompletableFuture.failedFuture(noMaster(slot)));
                         continue;
                     }
-                    groups.computeIfAbsent(node.address(), a -> new Group(node)).add(i, plans.get(i).command());
+                    out.add(groups.computeIfAbsent(node.address(), a -> new Group(node)).add(plans.get(i).command()));
                 }
             }
-            for (Group group : groups.values()) {
-                List<CompletableFuture<Reply>> replies = group.send();
-                for (int j = 0; j < replies.size(); j++) {
-                    out.set(group.indexes.get(j), replies.get(j));
-                }
-            }
+            send(groups, barrier);
             return CompletableFuture.allOf(out.toArray(CompletableFuture[]::new))
                     .thenApply(done -> out.stream().map(CompletableFuture::join).toList());
         });
+    }
+
+    /** Sends the groups once {@code after} completed; completes when all their replies are in (or failed). */
+    private CompletableFuture<Void> send(Map<String, Group> groups, CompletableFuture<Void> after) {
+        if (groups.isEmpty()) {
+            return after;
+        }
+        List<Group> batch = List.copyOf(groups.values());
+        groups.clear();
+        after.thenRun(() -> batch.forEach(Group::send));
+        return CompletableFuture.allOf(batch.stream().flatMap(g -> g.slots.stream()).toArray(CompletableFuture[]::new))
+                .handle((r, e) -> null);
     }
 
     /** A transaction runs on one master: every key in one slot (use a hash tag), or Redis's CROSSSLOT error. */
@@ -114,47 +129,44 @@ final class ClusterRouting {
         });
     }
 
+    /** The commands of one pipeline for one master, and the replies they will get. */
     private final class Group {
         final RedisInternals.Node node;
-        final List<Integer> indexes = new ArrayList<>();
         final List<String> names = new ArrayList<>();
         final List<Object[]> params = new ArrayList<>();
+        final List<CompletableFuture<Reply>> slots = new ArrayList<>();
 
         Group(RedisInternals.Node node) {
             this.node = node;
         }
 
-        void add(int index, Command command) {
-            indexes.add(index);
+        CompletableFuture<Reply> add(Command command) {
             names.add(command.name());
             params.add(command.params());
+            CompletableFuture<Reply> slot = new CompletableFuture<>();
+            slots.add(slot);
+            return slot;
         }
 
-        List<CompletableFuture<Reply>> send() {
-            List<CompletableFuture<Reply>> slots = new ArrayList<>(names.size());
-            for (int i = 0; i < names.size(); i++) {
-                slots.add(new CompletableFuture<>());
-            }
+        void send() {
             pooled.with(() -> {
                 List<CompletableFuture<Reply>> sent = internals.pipeline(node, names, params, timeout);
                 for (int i = 0; i < sent.size(); i++) {
                     CompletableFuture<Reply> target = slots.get(i);
-                    sent.get(i).orTimeout(timeout, TimeUnit.MILLISECONDS).handle(toReply)
-                            .whenComplete((r, e) -> {
-                                if (e != null) {
-                                    target.completeExceptionally(e);
-                                } else {
-                                    target.complete(r);
-                                }
-                            });
+                    sent.get(i).orTimeout(timeout, TimeUnit.MILLISECONDS).handle(toReply).whenComplete((r, e) -> {
+                        if (e != null) {
+                            target.completeExceptionally(e);
+                        } else {
+                            target.complete(r);
+                        }
+                    });
                 }
                 return CompletableFuture.allOf(slots.toArray(CompletableFuture[]::new));
             }).whenComplete((r, e) -> {
-                if (e != null) { // no permit: every slot of this node fails the same way
+                if (e != null) { // no permit, or a failure: every slot still open fails the same way
                     slots.forEach(s -> s.completeExceptionally(e));
                 }
             });
-            return slots;
         }
     }
 
