@@ -32,7 +32,7 @@ public final class UpstashSdk {
     private UpstashSdk() {
     }
 
-    /** Runs the file with {@code env} added (e.g. TETHER_HASH_TAGS=1), asserts the summary, returns node's output. */
+    /** Runs the file with {@code env} added (e.g. TETHER_CLUSTER=1), asserts the summary, returns node's output. */
     public static String passes(String label, URI redisUrl, String token, Map<String, String> env) throws Exception {
         Path dir = Path.of(System.getProperty("tether.basedir", "."), "src", "test", "js", "upstash-sdk").toAbsolutePath();
         checkInstalledSdk(dir);
