@@ -9,6 +9,7 @@ import dev.tether.testing.Http;
 import dev.tether.testing.RedisCluster;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.RespClient;
+import dev.tether.testing.SseClient;
 import dev.tether.testing.Tether;
 import dev.tether.testing.TetherIT;
 import dev.tether.testing.UpstashSdk;
@@ -204,6 +205,40 @@ class ClusterIT {
         assertNotNull(call("RANDOMKEY").getString("result"));
         JsonArray info = call("INFO", "server").getJsonArray("result");
         assertEquals(6, info.size(), "INFO answered per master: [node, text] × 3");
+    }
+
+    @Test
+    void pubSubIsClusterWideAndShardedPubSubFollowsTheSlot() {
+        long t = 10_000;
+        java.net.URI base = Tether.base(url);
+        try (SseClient news = SseClient.open(base, "redis/subscribe/cluster-news", TOKEN, "[]");
+             SseClient shard = SseClient.open(base, "redis/ssubscribe/orders:{eu}", TOKEN, "[]")) {
+            assertEquals(200, news.status(), news::body);
+            assertEquals("data: subscribe,cluster-news,1", news.nextData(t));
+            assertEquals(200, shard.status(), shard::body);
+            assertEquals("data: ssubscribe,orders:{eu},1", shard.nextData(t));
+
+            assertEquals("{\"result\":1}", http().post("redis", Http.command("PUBLISH", "cluster-news", "one")).body());
+            assertEquals("data: message,cluster-news,one", news.nextData(t));
+            // published on every master directly: Redis Cluster carries it to Tether's subscription wherever it is
+            for (RedisServer master : cluster.masters()) {
+                try (RespClient c = master.client()) {
+                    c.call("PUBLISH", "cluster-news", "from " + master.port());
+                }
+                assertEquals("data: message,cluster-news,from " + master.port(), news.nextData(t));
+            }
+            // PUBSUB NUMSUB summed over the masters: one subscription in Redis for this instance
+            assertEquals("[\"cluster-news\",1]", call("PUBSUB", "NUMSUB", "cluster-news").get("result").toString());
+
+            // sharded: SPUBLISH goes to the channel's slot (a key spec of Redis's), where the SSUBSCRIBE is
+            assertEquals("{\"result\":1}", http().post("redis", Http.command("SPUBLISH", "orders:{eu}", "o1")).body());
+            assertEquals("data: message,orders:{eu},o1", shard.nextData(t));
+            try (RespClient owner = cluster.masterOf("orders:{eu}").client()) {
+                assertEquals(List.of("orders:{eu}".getBytes(java.nio.charset.StandardCharsets.UTF_8).length, 1L),
+                        List.of(((byte[]) ((List<?>) owner.call("PUBSUB", "SHARDNUMSUB", "orders:{eu}")).get(0)).length,
+                                ((List<?>) owner.call("PUBSUB", "SHARDNUMSUB", "orders:{eu}")).get(1)));
+            }
+        }
     }
 
     private static Map<String, Integer> filter(Map<String, Integer> seen) {

@@ -54,13 +54,16 @@ class SentinelIT {
 
         long killedAt;
         List<IncrTraffic.Outcome> all;
-        try (IncrTraffic traffic = new IncrTraffic(http, i -> "sentinel:counter", 60_000)) {
+        IncrTraffic traffic = new IncrTraffic(http, i -> "sentinel:counter", 60_000);
+        try {
             traffic.awaitCount(200, 20_000);
             killedAt = System.currentTimeMillis();
             sentinel.primary().kill();
             assertTrue(traffic.awaitAfterOutage(200, 100, 40_000), "no recovery within 40 s of the kill");
-            all = traffic.outcomes();
+        } finally {
+            traffic.close(); // every request answered before counting
         }
+        all = traffic.outcomes();
         Report report = Report.of(all, killedAt, TIMEOUT);
         System.out.println("Sentinel failover: " + report);
         assertEquals(sentinel.replica().port(), sentinel.reportedPrimaryPort(), "the sentinels promoted the replica");
