@@ -73,6 +73,10 @@ class ClusterIT {
         Http.Result ready = new Http(Tether.management(url), null).get("health/ready");
         assertEquals(200, ready.status(), ready::toString);
         assertTrue(ready.body().contains("cluster_state ok on 3 masters"), ready::toString);
+        Http.Result metrics = new Http(Tether.management(url), null).get("metrics?scope=application");
+        assertEquals(200, metrics.status(), metrics::toString);
+        assertTrue(java.util.regex.Pattern.compile("^tether_redis_masters(\\{[^}]*})? 3(\\.0)?$", java.util.regex.Pattern.MULTILINE)
+                .matcher(metrics.body()).find(), () -> "no tether_redis_masters 3 in " + metrics.body());
     }
 
     @Test
