@@ -125,7 +125,7 @@ public class CommandEngine {
         boolean sequential = oneByOne;
         return all(refusals).thenCompose(refused -> sequential
                 ? sequentially(plans, refused)
-                : batcher.apply(plans, refused));
+                : batcher.apply(plans, refused)).exceptionallyCompose(CommandEngine::unavailable);
     }
 
     /** Runs the commands atomically; a refused command discards the whole transaction. */
@@ -144,6 +144,7 @@ public class CommandEngine {
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
                 .thenCompose(v -> atomic.apply(commands))
+                .exceptionallyCompose(CommandEngine::unavailable)
                 .whenComplete((r, e) -> metrics.command(e != null));
     }
 
@@ -249,6 +250,15 @@ public class CommandEngine {
             return new Reply.Error(text);
         }
         throw RedisErrors.unavailable(error);
+    }
+
+    /**
+     * Refusals stay as they are; any other failure (Redisson throws some, such as a failed lazy connect, instead of
+     * failing the stage) is Redis being unavailable: 503, never a 500.
+     */
+    private static <T> CompletionStage<T> unavailable(Throwable failure) {
+        Throwable t = Errors.unwrap(failure);
+        return CompletableFuture.failedFuture(t instanceof GatewayException ? t : RedisErrors.unavailable(t));
     }
 
     private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> futures) {
