@@ -216,7 +216,7 @@ class ClusterIT {
         long t = 10_000;
         java.net.URI base = Tether.base(url);
         try (SseClient news = SseClient.open(base, "redis/subscribe/cluster-news", TOKEN, "[]");
-             SseClient shard = SseClient.open(base, "redis/ssubscribe/orders:{eu}", TOKEN, "[]")) {
+             SseClient shard = SseClient.open(base, "redis/ssubscribe/orders:%7Beu%7D", TOKEN, "[]")) {
             assertEquals(200, news.status(), news::body);
             assertEquals("data: subscribe,cluster-news,1", news.nextData(t));
             assertEquals(200, shard.status(), shard::body);
