@@ -70,7 +70,7 @@ class ClusterIT {
 
     @Test
     void readinessReportsTheClusterState() {
-        Http.Result ready = new Http(Tether.management(url), null).get("health/ready");
+        Http.Result ready = Report.awaitReady(new Http(Tether.management(url), null), 20_000);
         assertEquals(200, ready.status(), ready::toString);
         assertTrue(ready.body().contains("cluster_state ok on 3 masters"), ready::toString);
         Http.Result metrics = new Http(Tether.management(url), null).get("metrics?scope=application");

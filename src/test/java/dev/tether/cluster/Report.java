@@ -45,6 +45,17 @@ record Report(int ok, int unavailable, int withRetryAfter, int ambiguous, int ot
                 firstFailure < 0 ? -1 : firstFailure - killedAt, firstFailure < 0 ? 0 : lastFailure - firstFailure, reasons);
     }
 
+    /** /health/ready once it answers 200, or its last answer after {@code millis} (the first check may be pending). */
+    static dev.tether.testing.Http.Result awaitReady(dev.tether.testing.Http management, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        dev.tether.testing.Http.Result ready = management.get("health/ready");
+        while (ready.status() != 200 && System.currentTimeMillis() < deadline) {
+            dev.tether.testing.RedisServer.sleep(100);
+            ready = management.get("health/ready");
+        }
+        return ready;
+    }
+
     @Override
     public String toString() {
         return ok + " × 200, " + unavailable + " × 503 (" + withRetryAfter + " with Retry-After, " + ambiguous

@@ -48,7 +48,7 @@ class SentinelIT {
     @Test
     void aKilledPrimaryMeansFast503sThenRecoveryAfterPromotionAndNoDoubleIncr() throws Exception {
         Http http = new Http(Tether.base(url), null);
-        Http.Result ready = new Http(Tether.management(url), null).get("health/ready");
+        Http.Result ready = Report.awaitReady(new Http(Tether.management(url), null), 20_000);
         assertEquals(200, ready.status(), ready::toString);
         assertTrue(ready.body().contains("primary 127.0.0.1:" + sentinel.primary().port()), ready::toString);
 
