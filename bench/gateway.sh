@@ -5,6 +5,7 @@
 #   2. ROUNDS rounds; in each, every case runs on Tether and then on Webdis (alternating), DURATION each
 #   3. medians, ratios to Webdis and to the same server's static file, JSON under bench/results/, a PNG chart
 # Run it alone on the machine:  flock -x /tmp/tether-bench.lock bench/gateway.sh
+#   CASES=cluster: the Redis Cluster case instead (bench/gateway-cluster.sh)
 #   DURATION=8s ROUNDS=3 CONNS="32 256 1000" WARMUP_SECONDS=60 SERVERS="payara wildfly" bench/gateway.sh
 # Needs: apt-get install -y wrk webdis redis-server python3-matplotlib (and Java 17 + Maven for Tether).
 set -euo pipefail
@@ -154,6 +155,10 @@ measure() { # server base tether_pid
 mvn -B -q package -DskipTests
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk -t2, $duration per case, $rounds rounds, connections: $conns_list; Redis $(redis-server --version | awk '{print $3}'); webdis $(dpkg-query -W -f='${Version}' webdis 2>/dev/null || echo '?')"
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# CASES=cluster: Tether on a Redis Cluster against Tether on one Redis (bench/gateway-cluster.sh), nothing else
+if [ "${CASES:-}" = cluster ]; then source bench/gateway-cluster.sh; exit 0; fi
 
 for server in $servers; do
   port=$(free_port)

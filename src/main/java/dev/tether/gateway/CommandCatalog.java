@@ -5,6 +5,7 @@ import dev.tether.redis.Reply;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,28 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class CommandCatalog {
 
-    public record Info(String name, int arity, Set<String> flags, Set<String> categories, Map<String, Info> subcommands) {
+    /**
+     * @param keySpecs where the command's keys are (Redis 7 key specifications, or the legacy first/last/step)
+     * @param tips     Redis's command tips, e.g. {@code request_policy:all_shards}, {@code response_policy:agg_sum}
+     */
+    public record Info(String name, int arity, Set<String> flags, Set<String> categories, Map<String, Info> subcommands,
+                       List<KeySpec> keySpecs, Set<String> tips) {
+
+        /** The value of a tip such as {@code request_policy}, or "" when Redis gives none. */
+        public String tip(String name) {
+            String prefix = name + ":";
+            for (String tip : tips) {
+                if (tip.startsWith(prefix)) {
+                    return tip.substring(prefix.length());
+                }
+            }
+            return "";
+        }
+
+        /** True when every key spec has a form Tether can follow; else Redis is asked (COMMAND GETKEYS). */
+        boolean keysKnown() {
+            return keySpecs.stream().allMatch(KeySpec::known);
+        }
 
         /**
          * Redis's flags, plus two cases they miss: scripts carry no write flag (Redis cannot know what they do),
@@ -56,6 +78,52 @@ public class CommandCatalog {
             String sub = i.name() + "|" + new String(command.args().get(0), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
             return i.subcommands().getOrDefault(sub, i);
         }));
+    }
+
+    /**
+     * The command's keys (and, like Redis Cluster, the channels of SPUBLISH and SSUBSCRIBE), found from Redis's key
+     * specifications; for the few forms these cannot describe Redis itself is asked with COMMAND GETKEYS.
+     * Empty for keyless and unknown commands.
+     */
+    public CompletionStage<List<byte[]>> keys(Command command) {
+        return lookup(command).thenCompose(found -> {
+            if (found.isEmpty() || found.get().keySpecs().isEmpty()) {
+                return CompletableFuture.completedFuture(List.<byte[]>of());
+            }
+            Info info = found.get();
+            List<byte[]> words = new ArrayList<>(command.args().size() + 1);
+            words.add(command.name().getBytes(StandardCharsets.UTF_8));
+            words.addAll(command.args());
+            if (!info.keysKnown()) {
+                return getKeys(words);
+            }
+            List<Integer> positions = new ArrayList<>();
+            info.keySpecs().forEach(spec -> spec.positions(words, positions));
+            List<byte[]> keys = new ArrayList<>(positions.size());
+            positions.forEach(i -> keys.add(words.get(i)));
+            return CompletableFuture.completedFuture(keys);
+        });
+    }
+
+    private CompletionStage<List<byte[]>> getKeys(List<byte[]> words) {
+        Object[] args = new Object[words.size() + 1];
+        args[0] = "GETKEYS".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < words.size(); i++) {
+            args[i + 1] = words.get(i);
+        }
+        return connector.internals().run("COMMAND", args).toCompletableFuture()
+                .orTimeout(connector.settings().timeout(), TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> {
+                    List<byte[]> keys = new ArrayList<>();
+                    if (error == null && reply instanceof Reply.Array array) {
+                        array.items().forEach(k -> {
+                            if (k instanceof Reply.Bulk bulk) {
+                                keys.add(bulk.bytes());
+                            }
+                        });
+                    }
+                    return keys; // an error ("no key arguments", a bad command): Redis answers the command itself
+                });
     }
 
     private CompletionStage<Optional<Info>> top(String name) {
@@ -106,7 +174,21 @@ public class CommandCatalog {
         if (f.size() > 9 && f.get(9) instanceof Reply.Array list) {
             list.items().forEach(sub -> parse(sub).ifPresent(info -> subs.put(info.name(), info)));
         }
-        return Optional.of(new Info(name, arity, Set.copyOf(flags), Set.copyOf(categories), Map.copyOf(subs)));
+        Set<String> tips = new HashSet<>();
+        if (f.size() > 7 && f.get(7) instanceof Reply.Array list) {
+            list.items().forEach(tip -> tips.add(text(tip).toLowerCase(Locale.ROOT)));
+        }
+        List<KeySpec> specs;
+        if (f.size() > 8) {
+            specs = KeySpec.parseAll(f.get(8));
+        } else if (f.size() > 5 && f.get(3) instanceof Reply.Int first && first.value() > 0) {
+            specs = List.of(KeySpec.legacy((int) first.value(), (int) ((Reply.Int) f.get(4)).value(),
+                    (int) ((Reply.Int) f.get(5)).value()));
+        } else {
+            specs = List.of();
+        }
+        return Optional.of(new Info(name, arity, Set.copyOf(flags), Set.copyOf(categories), Map.copyOf(subs),
+                specs, Set.copyOf(tips)));
     }
 
     private static String text(Reply reply) {

@@ -6,6 +6,7 @@ import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;
 import dev.tether.redis.RedisMetrics;
 import dev.tether.redis.RedisMonitor;
+import dev.tether.redis.RedisSettings;
 import dev.tether.redis.RedisUnavailableException;
 import dev.tether.redis.Reply;
 import dev.tether.support.Errors;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Runs commands for every dialect: single commands, pipelines and transactions, {@code Command → CompletionStage}.
@@ -51,6 +54,10 @@ public class CommandEngine {
     private AsyncGate dedicated;
     private long timeout;
     private long connectTimeout;
+    // chosen once at startup by the topology: one Redis (single, sentinel) or a cluster's slots
+    private Function<CommandPolicy.Plan, CompletionStage<Reply>> runner;
+    private BiFunction<List<CommandPolicy.Plan>, List<Reply>, CompletionStage<List<Reply>>> batcher;
+    private Function<List<Command>, CompletionStage<List<Reply>>> atomic;
 
     @PostConstruct
     void start() {
@@ -59,6 +66,18 @@ public class CommandEngine {
         dedicated = connector.dedicated();
         timeout = connector.settings().timeout();
         connectTimeout = connector.settings().connectTimeout();
+        if (connector.settings().mode() == RedisSettings.Mode.CLUSTER) {
+            ClusterRouting cluster = new ClusterRouting(catalog, internals, pooled, dedicated, timeout, connectTimeout,
+                    this::toReply);
+            runner = cluster::run;
+            batcher = cluster::pipeline;
+            atomic = commands -> cluster.transactionKey(commands)
+                    .thenCompose(key -> pooled.with(() -> transactions.run(commands, key)));
+        } else {
+            runner = this::run;
+            batcher = this::batched;
+            atomic = commands -> pooled.with(() -> transactions.run(commands));
+        }
     }
 
     public CompletionStage<Reply> execute(Command command, Access access) {
@@ -72,9 +91,9 @@ public class CommandEngine {
             return CompletableFuture.failedFuture(e);
         }
         if (access == Access.FULL) {
-            return run(plan);
+            return runner.apply(plan);
         }
-        return checkAccess(command, access).thenCompose(v -> run(plan));
+        return checkAccess(command, access).thenCompose(v -> runner.apply(plan));
     }
 
     /**
@@ -134,7 +153,7 @@ public class CommandEngine {
         boolean sequential = oneByOne;
         return all(refusals).thenCompose(refused -> sequential
                 ? sequentially(plans, refused)
-                : batched(plans, refused));
+                : batcher.apply(plans, refused)).exceptionallyCompose(CommandEngine::unavailable);
     }
 
     /** Runs the commands atomically; a refused command discards the whole transaction. */
@@ -152,7 +171,8 @@ public class CommandEngine {
             checks.add(checkAccess(command, access).thenCompose(v -> checkArity(command)).toCompletableFuture());
         }
         return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
-                .thenCompose(v -> pooled.with(() -> transactions.run(commands)))
+                .thenCompose(v -> atomic.apply(commands))
+                .exceptionallyCompose(CommandEngine::unavailable)
                 .whenComplete((r, e) -> metrics.command(e != null));
     }
 
@@ -211,7 +231,7 @@ public class CommandEngine {
             Reply refusal = refused.get(i);
             chain = chain.thenCompose(replies -> (refusal != null
                     ? CompletableFuture.completedFuture(refusal)
-                    : run(plan)).thenApply(reply -> {
+                    : runner.apply(plan)).thenApply(reply -> {
                         replies.add(reply);
                         return replies;
                     }));
@@ -258,6 +278,15 @@ public class CommandEngine {
             return new Reply.Error(text);
         }
         throw RedisErrors.unavailable(error);
+    }
+
+    /**
+     * Refusals stay as they are; any other failure (Redisson throws some, such as a failed lazy connect, instead of
+     * failing the stage) is Redis being unavailable: 503, never a 500.
+     */
+    private static <T> CompletionStage<T> unavailable(Throwable failure) {
+        Throwable t = Errors.unwrap(failure);
+        return CompletableFuture.failedFuture(t instanceof GatewayException ? t : RedisErrors.unavailable(t));
     }
 
     private static <T> CompletableFuture<List<T>> all(List<CompletableFuture<T>> futures) {

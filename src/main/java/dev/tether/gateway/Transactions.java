@@ -41,16 +41,30 @@ public class Transactions {
     RedisConnector connector;
 
     CompletionStage<List<Reply>> run(List<Command> commands) {
+        return run(commands, null);
+    }
+
+    /**
+     * With {@code key} (a cluster): the script declares it, so it runs on the master of the transaction's slot and
+     * Redis itself checks the slot (and redirects during a migration); ARGV is the same.
+     */
+    CompletionStage<List<Reply>> run(List<Command> commands, byte[] key) {
         List<Object> args = new ArrayList<>();
         args.add(SCRIPT_BYTES);
-        args.add(ascii("0"));
+        if (key == null) {
+            args.add(ascii("0"));
+        } else {
+            args.add(ascii("1"));
+            args.add(key);
+        }
         args.add(ascii(Integer.toString(commands.size())));
         for (Command command : commands) {
             args.add(ascii(Integer.toString(command.args().size() + 1)));
             args.add(ascii(command.name()));
             args.addAll(command.args());
         }
-        return connector.internals().run("EVAL", args.toArray())
+        return (key == null ? connector.internals().run("EVAL", args.toArray())
+                : connector.internals().run(key, "EVAL", args.toArray()))
                 .toCompletableFuture()
                 .orTimeout(connector.settings().timeout(), TimeUnit.MILLISECONDS)
                 .handle((value, error) -> {

@@ -64,7 +64,9 @@ final class SharedTopic {
                 }
             });
         } else {
-            channel = client.getTopic(topic.name(), ByteArrayCodec.INSTANCE);
+            // sharded: SSUBSCRIBE on the master of the channel's slot (Redisson follows it there)
+            channel = topic.sharded() ? client.getShardedTopic(topic.name(), ByteArrayCodec.INSTANCE)
+                    : client.getTopic(topic.name(), ByteArrayCodec.INSTANCE);
             messages = channel.addListenerAsync(byte[].class, (MessageListener<byte[]>) (ch, msg) -> deliver(null, msg));
             status = channel.addListenerAsync(new StatusListener() {
                 @Override
@@ -121,7 +123,8 @@ final class SharedTopic {
     private void confirmed() {
         if (ready.isDone()) {
             lost = false;
-            notice("resubscribed to " + (topic.pattern() ? "pattern " : "channel ") + topic.name()
+            notice("resubscribed to " + (topic.pattern() ? "pattern " : topic.sharded() ? "shard channel " : "channel ")
+                    + topic.name()
                     + " after a lost Redis connection; messages published meanwhile are lost");
         }
     }

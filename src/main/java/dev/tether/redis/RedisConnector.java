@@ -44,7 +44,7 @@ public class RedisConnector {
 
     @PostConstruct
     void start() {
-        settings = RedisSettings.from(config); // a bad setting fails the deployment
+        settings = RedisSettings.from(config).checked(); // a bad setting fails the deployment
         redisson = (Redisson) Redisson.create(RedissonConfig.from(settings));
         internals = new RedisInternals(redisson);
         gateTimer = new HashedWheelTimer(threadFactory, 10, TimeUnit.MILLISECONDS);
@@ -52,7 +52,7 @@ public class RedisConnector {
                 settings.maxQueue(), gateTimer);
         dedicated = new AsyncGate("connections for blocking commands", settings.dedicatedPoolSize(),
                 settings.acquireTimeout(), settings.maxQueue(), gateTimer);
-        LOG.info(() -> "Redis " + settings.address() + ": pool " + settings.poolSize() + ", ping every "
+        LOG.info(() -> "Redis " + settings.describe() + ": pool " + settings.poolSize() + ", ping every "
                 + settings.pingInterval() + " ms, timeout " + settings.timeout() + " ms, Netty threads "
                 + settings.nettyThreads());
     }

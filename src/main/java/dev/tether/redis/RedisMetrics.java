@@ -26,6 +26,14 @@ public class RedisMetrics {
                 () -> connector.internals().poolStats().active());
         metrics.gauge("tether.redis.pool.idle", "idle pooled connections", () -> connector.internals().poolStats().idle());
         metrics.gauge("tether.redis.pool.waiting", "requests waiting for a connection", () -> connector.pooled().waiting());
+        metrics.gauge("tether.redis.masters", "masters commands go to (1 unless a cluster)",
+                () -> {
+                    try {
+                        return connector.internals().masters().size();
+                    } catch (RuntimeException notConnectedYet) {
+                        return 0;
+                    }
+                });
         commands = metrics.counter("tether.redis.commands", "commands sent");
         errors = metrics.counter("tether.redis.errors", "commands that failed (error replies and unavailability)");
     }

@@ -4,12 +4,17 @@ import static dev.tether.support.ConfigValues.nonNegative;
 import static dev.tether.support.ConfigValues.positive;
 
 import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * The Redis connection settings, read once from MicroProfile Config (see the README for each property).
  * {@code address} is the URL without credentials or database: what Redisson connects to, and what logs show.
+ * In {@code cluster} and {@code sentinel} mode {@code nodes} are the seed addresses (cluster nodes or sentinels),
+ * with the URL's scheme when they name none; credentials and TLS still come from {@code url}.
  */
 public record RedisSettings(
         String url,
@@ -26,7 +31,13 @@ public record RedisSettings(
         int nettyThreads,
         int threads,
         Optional<String> configFile,
-        int subscriptionsPerConnection) {
+        int subscriptionsPerConnection,
+        Mode mode,
+        List<String> nodes,
+        Optional<String> sentinelMaster) {
+
+    /** The topology behind {@code tether.redis.mode}. */
+    public enum Mode { SINGLE, CLUSTER, SENTINEL }
 
     public static RedisSettings from(Config config) {
         int poolSize = positive(config, "tether.redis.pool-size", 16);
@@ -48,8 +59,42 @@ public record RedisSettings(
                 positive(config, "tether.redis.netty-threads", cores),
                 positive(config, "tether.redis.threads", cores),
                 config.getOptionalValue("tether.redis.config-file", String.class).filter(s -> !s.isBlank()),
-                positive(config, "tether.redis.subscriptions-per-connection", 2500));
+                positive(config, "tether.redis.subscriptions-per-connection", 2500),
+                mode(config),
+                nodes(config, uri.getScheme()),
+                config.getOptionalValue("tether.redis.sentinel-master", String.class).filter(s -> !s.isBlank()));
     }
 
+    /** What logs and readiness show: the one address, or the seed nodes. */
+    public String describe() {
+        return mode == Mode.SINGLE ? address : mode.name().toLowerCase(Locale.ROOT) + " " + String.join(",", nodes);
+    }
 
+    private static Mode mode(Config config) {
+        String mode = config.getOptionalValue("tether.redis.mode", String.class).orElse("single").trim();
+        try {
+            return Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tether.redis.mode must be single, cluster or sentinel, got " + mode);
+        }
+    }
+
+    private static List<String> nodes(Config config, String scheme) {
+        String nodes = config.getOptionalValue("tether.redis.nodes", String.class).orElse("");
+        return Arrays.stream(nodes.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                .map(n -> n.contains("://") ? n : scheme + "://" + n)
+                .toList();
+    }
+
+    /** The settings that must go together, checked at deployment. */
+    RedisSettings checked() {
+        if (mode != Mode.SINGLE && configFile.isEmpty() && nodes.isEmpty()) {
+            throw new IllegalArgumentException("tether.redis.mode " + mode.name().toLowerCase(Locale.ROOT)
+                    + " needs tether.redis.nodes (comma-separated seed addresses)");
+        }
+        if (mode == Mode.SENTINEL && configFile.isEmpty() && sentinelMaster.isEmpty()) {
+            throw new IllegalArgumentException("tether.redis.mode sentinel needs tether.redis.sentinel-master");
+        }
+        return this;
+    }
 }

@@ -11,7 +11,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The JUnit 5 extension behind {@link TetherIT}: one private redis-server per test class, kept in the class's
  * extension context (JUnit closes it after the class), injected into static {@link RedisServer} fields and
- * {@link RedisServer} parameters.
+ * {@link RedisServer} parameters; and a {@link RedisCluster} or {@link RedisSentinel} for a static field of that type.
  */
 public final class PrivateRedis implements BeforeAllCallback, ParameterResolver {
 
@@ -37,6 +37,18 @@ public final class PrivateRedis implements BeforeAllCallback, ParameterResolver 
             if (field.getType() == RedisServer.class && Modifier.isStatic(field.getModifiers())) {
                 field.setAccessible(true);
                 field.set(null, server);
+            }
+            if (field.getType() == RedisCluster.class && Modifier.isStatic(field.getModifiers())) {
+                RedisCluster cluster = RedisCluster.start();
+                context.getStore(NAMESPACE).put(RedisCluster.class, (ExtensionContext.Store.CloseableResource) cluster::close);
+                field.setAccessible(true);
+                field.set(null, cluster);
+            }
+            if (field.getType() == RedisSentinel.class && Modifier.isStatic(field.getModifiers())) {
+                RedisSentinel sentinel = RedisSentinel.start();
+                context.getStore(NAMESPACE).put(RedisSentinel.class, (ExtensionContext.Store.CloseableResource) sentinel::close);
+                field.setAccessible(true);
+                field.set(null, sentinel);
             }
         }
     }

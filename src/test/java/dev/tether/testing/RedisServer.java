@@ -40,6 +40,27 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Starts redis-server on a given port (a cluster node needs its bus port, port + 10000, free too). */
+    public static RedisServer startOn(int port, String... extraArgs) {
+        try {
+            RedisServer server = new RedisServer(port, List.of(extraArgs));
+            server.launch();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The directory the server runs in (its log is redis.log there). */
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     /** A server with a port chosen but not running yet; {@link #restart()} starts it. */
     public static RedisServer notStarted(String... extraArgs) {
         try {

@@ -20,7 +20,8 @@ final class UpstashEvents implements EventFormat {
 
     @Override
     public byte[] subscribed(Topic topic, int count) {
-        return data((topic.pattern() ? "psubscribe," : "subscribe,") + topic.name() + "," + count);
+        return data((topic.pattern() ? "psubscribe," : topic.sharded() ? "ssubscribe," : "subscribe,") + topic.name()
+                + "," + count);
     }
 
     @Override

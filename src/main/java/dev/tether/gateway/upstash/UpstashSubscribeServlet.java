@@ -33,13 +33,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Upstash pub/sub: {@code POST /redis/subscribe/<channel>} and {@code /redis/psubscribe/<pattern>} answer a
+ * Upstash pub/sub: {@code POST /redis/subscribe/<channel>} and {@code /redis/psubscribe/<pattern>} (and
+ * {@code /redis/ssubscribe/<channel>} for sharded pub/sub, Tether's own addition) answer a
  * Server-Sent Events stream ({@link UpstashEvents}). The whole rest of the path is the name (the SDK does not
  * encode it; percent-escapes are decoded); more names may follow in the JSON body (the SDK sends {@code []}). GET
  * works too, for EventSource. Auth, CORS, policy and every refusal happen before the stream starts, as JSON
  * errors; the stream itself holds no thread ({@link EventStream}).
  */
-@WebServlet(urlPatterns = {"/redis/subscribe/*", "/redis/psubscribe/*"}, asyncSupported = true, loadOnStartup = 1)
+@WebServlet(urlPatterns = {"/redis/subscribe/*", "/redis/psubscribe/*", "/redis/ssubscribe/*"}, asyncSupported = true,
+        loadOnStartup = 1)
 public class UpstashSubscribeServlet extends HttpServlet {
 
     @Inject
@@ -80,11 +82,12 @@ public class UpstashSubscribeServlet extends HttpServlet {
         auth.check(request.getHeader("Authorization"), UpstashRequests.queryToken(request.getQueryString()),
                 request.getRemoteAddr()); // the read-only token may subscribe too
         boolean pattern = request.getServletPath().endsWith("/psubscribe");
-        policy.permit(pattern ? "PSUBSCRIBE" : "SUBSCRIBE");
+        boolean sharded = request.getServletPath().endsWith("/ssubscribe");
+        policy.permit(pattern ? "PSUBSCRIBE" : sharded ? "SSUBSCRIBE" : "SUBSCRIBE");
         if (!acceptsEventStream(request.getHeader("Accept"))) {
             throw new HttpError(406, "this route answers Server-Sent Events: send Accept: text/event-stream");
         }
-        List<Topic> topics = topics(pattern, request.getPathInfo() == null ? "" : rawRest(request),
+        List<Topic> topics = topics(pattern, sharded, request.getPathInfo() == null ? "" : rawRest(request),
                 method.equals("POST") ? BodyLimit.read(request.getInputStream(), request.getContentLengthLong(),
                         limits.maxBody()) : null);
 
@@ -121,11 +124,11 @@ public class UpstashSubscribeServlet extends HttpServlet {
     }
 
     /** The channels: the raw rest of the path (percent-decoded), then the JSON body's strings. */
-    private static List<Topic> topics(boolean pattern, String rest, BodyLimit.Body body) {
+    private static List<Topic> topics(boolean pattern, boolean sharded, String rest, BodyLimit.Body body) {
         List<Topic> topics = new ArrayList<>();
         if (!rest.isEmpty()) {
             String name = new String(UpstashRequests.percentDecode(rest), StandardCharsets.UTF_8);
-            topics.add(pattern ? Topic.pattern(name) : Topic.channel(name));
+            topics.add(pattern ? Topic.pattern(name) : sharded ? Topic.shard(name) : Topic.channel(name));
         }
         if (body != null && body.length() > 0) {
             JsonValue value;
@@ -142,7 +145,8 @@ public class UpstashSubscribeServlet extends HttpServlet {
                 if (!(item instanceof JsonString s)) {
                     throw GatewayException.bad("the body must hold strings only, got " + item.getValueType());
                 }
-                topics.add(pattern ? Topic.pattern(s.getString()) : Topic.channel(s.getString()));
+                topics.add(pattern ? Topic.pattern(s.getString())
+                        : sharded ? Topic.shard(s.getString()) : Topic.channel(s.getString()));
             }
         }
         if (topics.isEmpty()) {
