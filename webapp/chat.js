@@ -78,6 +78,10 @@
         break;
       case 'history':
         frame.messages.forEach(addMessage);
+        historyGap(frame);
+        break;
+      case 'status':
+        redisStatus(frame);
         break;
       case 'message':
         addMessage(frame);
@@ -96,6 +100,22 @@
       case 'error':
         notice(frame.error, true);
         break;
+    }
+  }
+
+  // a resume (?since=) older than what the room's stream still holds: say so instead of pretending nothing was missed
+  function historyGap(frame) {
+    if (frame.complete === false) notice('Some messages sent while you were away are no longer available.', true);
+  }
+
+  // the server's storage (Redis) went away and came back; the connection itself stays open meanwhile
+  function redisStatus(frame) {
+    if (frame.redis === 'down') {
+      setStatus('offline', 'Messages cannot be sent right now');
+      notice('The server cannot store messages right now; sending will fail until it recovers.', true);
+    } else {
+      setStatus('online', 'Online');
+      notice('Messages can be sent again.');
     }
   }
 

@@ -6,17 +6,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.redisson.api.stream.StreamMessageId;
 
 /**
- * A room: its names, members and pending presence changes, and a queue of steps (messages to store, joins to
- * admit, presence to flush) that one worker at a time takes in batches. A batch's Redis commands go out as one
- * pipeline (XADDs and history reads in queue order), and what it produces is broadcast as one frame encoded once
- * for every member. So the room's order is the stream's order, a joining client's history and the live messages
- * it then gets neither overlap nor leave a gap, and under load a member gets several messages per frame instead
- * of one write per message.
+ * A room on this instance: its names, members and pending presence changes, and a queue of steps (messages to
+ * store, joins to admit, messages read back from the stream to deliver, presence to flush) that one worker at a
+ * time takes in batches. The room's Redis stream is the order of record: a client's message is stored (XADD) and
+ * reaches every member, its sender included, only when the instance's {@link RoomFeed} reads it back, so every
+ * instance delivers the same messages in the same order. A Join reads the history up to what the members got so
+ * far ({@link #delivered}), so history and live messages neither overlap nor leave a gap.
  */
 final class Room {
 
@@ -24,7 +26,7 @@ final class Room {
     /** Steps taken per batch: bounds one pipeline and one frame. */
     static final int MAX_BATCH = 256;
 
-    sealed interface Step permits Append, Join, Flush {
+    sealed interface Step permits Append, Join, Deliver, Flush {
     }
 
     /** Store {@code text} from {@code from} and broadcast it. */
@@ -33,6 +35,10 @@ final class Room {
 
     /** Read the history (the last messages, or those after {@code since}), then admit the client. */
     record Join(ChatClient client, StreamMessageId since) implements Step {
+    }
+
+    /** Broadcast messages the instance's {@link RoomFeed} read from the room's stream (in stream order). */
+    record Deliver(List<ChatMessage> messages) implements Step {
     }
 
     /** Broadcast the presence changes gathered since the last flush. */
@@ -45,6 +51,15 @@ final class Room {
     private final ArrayList<Step> queue = new ArrayList<>(); // guarded by this
     private int waiting; // Append and Join steps queued, guarded by this
     private boolean running; // a worker owns the queue, guarded by this
+    private Set<String> remote = Set.of(); // names online on other instances (last presence sync), guarded by this
+    /** The last stream id broadcast to the members; null until the first Join started the room. Worker only. */
+    volatile StreamMessageId delivered;
+    /** The last stream id the feed read for this room. Feed only. */
+    volatile StreamMessageId read;
+    /** Messages read by the feed and not yet broadcast: the feed stops reading the room while it is high. */
+    final AtomicInteger backlog = new AtomicInteger();
+    /** Set when the hub dropped the room (its last client left): the feed forgets it. */
+    volatile boolean gone;
 
     Room(String name) {
         this.name = name;
@@ -53,10 +68,19 @@ final class Room {
     /** The free name: {@code wanted}, or it with the first free "-n" suffix. */
     synchronized String freeName(String wanted) {
         String name = wanted;
-        for (int n = 2; names.containsKey(name.toLowerCase(Locale.ROOT)); n++) {
+        for (int n = 2; names.containsKey(name.toLowerCase(Locale.ROOT)) || remoteHas(name); n++) {
             name = Names.withSuffix(wanted, n);
         }
         return name;
+    }
+
+    private boolean remoteHas(String name) {
+        for (String r : remote) {
+            if (r.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized void reserve(ChatClient client) {
@@ -92,16 +116,36 @@ final class Room {
         members = more;
         client.joined = true;
         presence.add(ChatJson.joinOrLeave("join", client.name));
-        List<String> list = new ArrayList<>(more.length);
+        List<String> list = new ArrayList<>(more.length + remote.size());
         for (ChatClient c : more) {
             list.add(c.name);
         }
+        list.addAll(remote);
         list.sort(String.CASE_INSENSITIVE_ORDER);
         return list;
     }
 
     ChatClient[] members() {
         return members;
+    }
+
+    /** The names online elsewhere changed (presence sync): records their joins and leaves; true if any. */
+    synchronized boolean remote(Set<String> now) {
+        boolean changed = false;
+        for (String name : remote) {
+            if (!now.contains(name)) {
+                presence.add(ChatJson.joinOrLeave("leave", name));
+                changed = true;
+            }
+        }
+        for (String name : now) {
+            if (!remote.contains(name)) {
+                presence.add(ChatJson.joinOrLeave("join", name));
+                changed = true;
+            }
+        }
+        remote = Set.copyOf(now);
+        return changed;
     }
 
     /** Takes the presence events gathered since the last call. */
@@ -124,7 +168,9 @@ final class Room {
      */
     boolean submit(Step step, int limit, Executor executor, Runnable worker) {
         synchronized (this) {
-            if (step != Flush.PRESENCE) {
+            if (step instanceof Deliver) {
+                // never refused: the feed already bounds what it reads ahead (backlog)
+            } else if (step != Flush.PRESENCE) {
                 if (waiting >= limit) {
                     return false;
                 }
@@ -152,7 +198,7 @@ final class Room {
         List<Step> batch = new ArrayList<>(queue.subList(0, n));
         queue.subList(0, n).clear();
         for (Step step : batch) {
-            waiting -= step == Flush.PRESENCE ? 0 : 1;
+            waiting -= step == Flush.PRESENCE || step instanceof Deliver ? 0 : 1;
         }
         return batch;
     }

@@ -298,10 +298,13 @@ class ChatIT {
         try (ChatSocket a = ChatSocket.joined(base, "outage", "a")) {
             redis.kill();
             try {
+                // connected clients are told, and so is a client that connects meanwhile (after its welcome)
+                assertEquals("down", a.next(Duration.ofSeconds(10)).getString("redis"));
                 a.say("lost");
                 assertEquals("message not sent: Redis did not answer", a.next(Duration.ofSeconds(10)).getString("error"));
                 try (ChatSocket b = ChatSocket.open(base, "outage", "b")) {
                     b.next("welcome");
+                    assertEquals("down", b.next("status").getString("redis"));
                     b.next("presence");
                     assertEquals(0, b.next(Duration.ofSeconds(10)).getJsonArray("messages").size());
                     assertEquals("history unavailable: Redis did not answer", b.next("error").getString("error"));
@@ -321,6 +324,9 @@ class ChatIT {
                     }
                     if (type.equals("error")) {
                         break; // Redis not reconnected yet: try again
+                    }
+                    if (type.equals("status")) {
+                        assertEquals("up", frame.getString("redis"));
                     }
                 }
             }

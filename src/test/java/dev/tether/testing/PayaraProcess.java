@@ -66,6 +66,16 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL (kill -9): the server dies without undeploying, as a crashed instance would. */
+    public void killNow() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void kill() {
         if (process.isAlive()) {
             process.destroyForcibly();
