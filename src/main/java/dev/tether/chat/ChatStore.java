@@ -115,14 +115,21 @@ public class ChatStore {
     }
 
     /**
-     * Whether everything after {@code since} is still in the stream: nothing newer than it was trimmed or deleted
-     * (XINFO STREAM's max-deleted-entry-id, Redis 7). A missing stream counts as not retained.
+     * Whether everything after {@code since} is still in the stream: nothing was ever removed from it, or its first
+     * entry is at or before {@code since} (trimming removes from the head) and nothing newer than {@code since} was
+     * deleted. Conservative: when the entry {@code since} names was itself trimmed, the answer is false even if
+     * nothing after it was. A missing stream counts as not retained.
      */
     private static boolean retained(StreamMessageId since, CompletableFuture<StreamInfo<String, String>> info) {
         try {
-            StreamMessageId deleted = info.join().getMaxDeletedEntryId();
-            return deleted == null || compare(deleted, since) <= 0;
-        } catch (RuntimeException missingOrOld) {
+            StreamInfo<String, String> stream = info.join();
+            if (stream.getEntriesAdded() == stream.getLength()) {
+                return true;
+            }
+            StreamMessageId deleted = stream.getMaxDeletedEntryId();
+            return stream.getFirstEntry() != null && compare(stream.getFirstEntry().getId(), since) <= 0
+                    && (deleted == null || compare(deleted, since) <= 0);
+        } catch (RuntimeException missing) {
             return false;
         }
     }
