@@ -120,7 +120,11 @@ final class Room {
         for (ChatClient c : more) {
             list.add(c.name);
         }
-        list.addAll(remote);
+        for (String name : remote) {
+            if (!names.containsKey(name.toLowerCase(Locale.ROOT))) { // the same name here and elsewhere: once
+                list.add(name);
+            }
+        }
         list.sort(String.CASE_INSENSITIVE_ORDER);
         return list;
     }

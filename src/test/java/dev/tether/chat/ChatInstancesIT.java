@@ -46,6 +46,8 @@ class ChatInstancesIT {
                 "TETHER_REDIS_MIN_IDLE", "4",
                 "TETHER_CHAT_INSTANCE_EXPIRY", Long.toString(EXPIRY),
                 "TETHER_CHAT_PRESENCE_SYNC", "200",
+                // long, so a new room that waited for the blocked read to time out (no CLIENT UNBLOCK) would show
+                "TETHER_CHAT_FEED_BLOCK", "10000",
                 "TETHER_CHAT_RATE_PER_SECOND", "50",
                 "TETHER_CHAT_RATE_BURST", "100");
         // one after the other: two starting at once on a busy 2-core machine may take longer than the start timeout
@@ -120,11 +122,14 @@ class ChatInstancesIT {
     void reconnectingToTheOtherInstanceWithSinceLosesNothing() throws Exception {
         try (ChatSocket alice = ChatSocket.joined(a.base(), "recover", "alice");
                 ChatSocket bob = ChatSocket.joined(b.base(), "recover", "bob")) {
+            long sent = System.nanoTime();
             for (int i = 0; i < 3; i++) {
                 alice.say("first " + i);
             }
             List<JsonObject> seen = messages(alice, 3, Duration.ofSeconds(10));
             messages(bob, 3, Duration.ofSeconds(10));
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            assertTrue(took < 5000, "a new room's first messages took " + took + " ms: the blocked read was not cut short");
             String last = seen.get(2).getString("id");
             alice.close();
             for (int i = 0; i < 4; i++) {
