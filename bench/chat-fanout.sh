@@ -119,7 +119,7 @@ peer() { # who label loadgen-args...: one (A), two (A and B, half the clients on
 if [ "$cases" = instances ]; then
   echo "Warm-up: 1,000 clients × 200 msg/s for at least ${warmup} s on every peer (C2 CPU per round printed)"
   start=$(date +%s)
-  for i in $(seq 1 12); do
+  for i in $(seq 1 "${WARM_ROUNDS:-12}"); do
     before=$(c2_ticks)
     for p in $peers; do [ "$p" = one ] || peer "$p" warm --clients 1000 --procs 2 --rate 200 --senders 20 --duration 15 --drain 2 >/dev/null; done
     c2=$(( $(c2_ticks) - before )); elapsed=$(( $(date +%s) - start ))

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.redisson.api.stream.StreamMessageId;
 
 /**
- * A room on this instance: its names, members and pending presence changes, and a queue of steps (messages to
- * store, joins to admit, messages read back from the stream to deliver, presence to flush) that one worker at a
- * time takes in batches. The room's Redis stream is the order of record: a client's message is stored (XADD) and
+ * A room on this instance: its names, members and pending presence changes, and two queues of steps (messages to
+ * store; joins to admit, messages read back from the stream to deliver, presence to flush), each taken in batches
+ * by one worker at a time. The room's Redis stream is the order of record: a client's message is stored (XADD) and
  * reaches every member, its sender included, only when the instance's {@link RoomFeed} reads it back, so every
  * instance delivers the same messages in the same order. A Join reads the history up to what the members got so
  * far ({@link #delivered}), so history and live messages neither overlap nor leave a gap.
@@ -48,9 +48,12 @@ final class Room {
     private final Map<String, ChatClient> names = new HashMap<>(); // lower-case name -> client, guarded by this
     private volatile ChatClient[] members = NONE; // copy on write: a broadcast walks a plain array
     private final List<String> presence = new ArrayList<>(); // encoded join/leave events, guarded by this
-    private final ArrayList<Step> queue = new ArrayList<>(); // guarded by this
-    private int waiting; // Append and Join steps queued, guarded by this
-    private boolean running; // a worker owns the queue, guarded by this
+    /**
+     * Two lanes, each with at most one worker: the messages to store (XADDs, in the order clients sent them), and
+     * everything else (joins, deliveries, presence), so a delivery never waits behind an XADD's round trip.
+     */
+    private final Lane appends = new Lane();
+    private final Lane main = new Lane();
     private Set<String> remote = Set.of(); // names online on other instances (last presence sync), guarded by this
     /** The last stream id broadcast to the members; null until the first Join started the room. Worker only. */
     volatile StreamMessageId delivered;
@@ -166,43 +169,57 @@ final class Room {
         return !presence.isEmpty();
     }
 
+    /** A queue of steps, guarded by the room. */
+    private static final class Lane {
+        final ArrayList<Step> queue = new ArrayList<>();
+        int waiting; // Append and Join steps queued
+        boolean running; // a worker owns the queue
+    }
+
+    private Lane lane(boolean appending) {
+        return appending ? appends : main;
+    }
+
     /**
-     * Queues a step and starts a worker on {@code executor} unless one runs. Refuses an Append or Join (false)
-     * when {@code limit} of them wait already, e.g. while Redis is slow, so the queue stays bounded.
+     * Queues a step in its lane (Appends in theirs, the rest in the other) and starts {@code worker} (the lane's)
+     * on {@code executor} unless one runs. Refuses an Append or Join (false) when {@code limit} of them wait in
+     * the lane already, e.g. while Redis is slow, so the queues stay bounded.
      */
     boolean submit(Step step, int limit, Executor executor, Runnable worker) {
         synchronized (this) {
+            Lane lane = lane(step instanceof Append);
             if (step instanceof Deliver) {
                 // never refused: the feed already bounds what it reads ahead (backlog)
             } else if (step != Flush.PRESENCE) {
-                if (waiting >= limit) {
+                if (lane.waiting >= limit) {
                     return false;
                 }
-                waiting++;
-            } else if (queue.contains(Flush.PRESENCE)) {
+                lane.waiting++;
+            } else if (lane.queue.contains(Flush.PRESENCE)) {
                 return true;
             }
-            queue.add(step);
-            if (running) {
+            lane.queue.add(step);
+            if (lane.running) {
                 return true;
             }
-            running = true;
+            lane.running = true;
         }
         start(executor, worker);
         return true;
     }
 
-    /** The next batch for the worker that owns the queue, or null (and the worker stops) when it is empty. */
-    synchronized List<Step> take() {
-        if (queue.isEmpty()) {
-            running = false;
+    /** The next batch of a lane for the worker that owns it, or null (and the worker stops) when it is empty. */
+    synchronized List<Step> take(boolean appending) {
+        Lane lane = lane(appending);
+        if (lane.queue.isEmpty()) {
+            lane.running = false;
             return null;
         }
-        int n = Math.min(MAX_BATCH, queue.size());
-        List<Step> batch = new ArrayList<>(queue.subList(0, n));
-        queue.subList(0, n).clear();
+        int n = Math.min(MAX_BATCH, lane.queue.size());
+        List<Step> batch = new ArrayList<>(lane.queue.subList(0, n));
+        lane.queue.subList(0, n).clear();
         for (Step step : batch) {
-            waiting -= step == Flush.PRESENCE || step instanceof Deliver ? 0 : 1;
+            lane.waiting -= step == Flush.PRESENCE || step instanceof Deliver ? 0 : 1;
         }
         return batch;
     }

@@ -10,8 +10,8 @@ import java.util.logging.Logger;
 import org.redisson.api.stream.StreamMessageId;
 
 /**
- * Runs a room's batches, one at a time per room: the batch's Redis commands (XADDs, history reads) as one
- * pipeline, then its events in order, each stretch of them broadcast as one frame encoded once (a single event
+ * Runs a room's batches, one at a time per room and lane (its Appends in one, the rest in the other): the batch's
+ * Redis commands (XADDs, or history reads) as one pipeline, then its events in order, each stretch of them broadcast as one frame encoded once (a single event
  * object, or a JSON array of events) to the members of that moment. Messages are broadcast only as the feed reads
  * them back from the stream (Deliver steps), so a stored message is the only kind that is ever shown. A Join cuts
  * the stretch: the messages delivered before it go to the members without it, those after to the members with it.
@@ -36,11 +36,33 @@ final class RoomWorker {
 
     /** Queues a step; false when the room's queue is full (tether.chat.room-queue). */
     boolean submit(Room room, Room.Step step) {
-        return room.submit(step, hub.settings().roomQueue(), executor, () -> run(room));
+        return room.submit(step, hub.settings().roomQueue(), executor,
+                step instanceof Room.Append ? () -> store(room) : () -> run(room));
+    }
+
+    /** The Appends lane: XADDs in pipelines, in the order sent; an error frame for each one not stored. */
+    private void store(Room room) {
+        List<Room.Step> steps = room.take(true);
+        if (steps == null) {
+            return;
+        }
+        try {
+            store.batch(room.name, steps, new StreamMessageId[steps.size()], hub.settings(), executor)
+                    .whenComplete((results, failure) -> {
+                        try {
+                            deliver(room, steps, results != null ? results : failed(steps.size(), failure));
+                        } finally {
+                            Room.start(executor, () -> store(room));
+                        }
+                    });
+        } catch (RuntimeException e) { // Redisson refused the batch outright (shutting down)
+            deliver(room, steps, failed(steps.size(), e));
+            Room.start(executor, () -> store(room));
+        }
     }
 
     private void run(Room room) {
-        List<Room.Step> steps = room.take();
+        List<Room.Step> steps = room.take(false);
         if (steps == null) {
             return;
         }
