@@ -62,6 +62,7 @@ public class ChatHub {
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<ChatClient> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean redisUp = true; // as last told to the clients
+    private volatile boolean everUp; // the health check has seen Redis answer since the deployment
 
     public ChatSettings settings() {
         if (settings == null) {
@@ -94,14 +95,20 @@ public class ChatHub {
         return rooms.values();
     }
 
-    /** Messages the feed read from the room's stream, to broadcast in order. */
-    void deliver(Room room, List<ChatMessage> messages) {
-        worker().submit(room, new Room.Deliver(messages));
+    /**
+     * Messages the feed read from the room's stream, queued to broadcast in order; a room worker this starts goes to
+     * {@code startOn} (the feed runs it on its own thread, saving a thread hand-off per delivery).
+     */
+    void deliver(Room room, List<ChatMessage> messages, java.util.concurrent.Executor startOn) {
+        worker().submit(room, new Room.Deliver(messages), startOn);
     }
 
     /** Tells every client when Redis becomes unreachable and when it is back (the health check's view). */
     void checkRedis() {
-        boolean up = monitor.reachable();
+        RedisMonitor.Status status = monitor.status();
+        everUp |= status.up();
+        // before Redis first answered (a slow start) there is nothing to report: it was never "up" for the clients
+        boolean up = status.up() || !everUp;
         if (up != redisUp) {
             redisUp = up;
             Outbox.Frame frame = Outbox.Frame.of(ChatJson.status(up));

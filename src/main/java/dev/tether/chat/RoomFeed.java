@@ -131,6 +131,7 @@ public class RoomFeed {
             return;
         }
         failures = 0;
+        List<Runnable> toRun = new ArrayList<>(); // room workers to run here once the next read is on its way
         if (reply instanceof Reply.Array streams) {
             Map<String, Room> byKey = new HashMap<>();
             order.forEach(r -> byKey.put(ChatStore.key(r.name), r));
@@ -138,14 +139,16 @@ public class RoomFeed {
                 List<Reply> pair = ((Reply.Array) stream).items();
                 Room room = byKey.get(text(pair.get(0)));
                 if (room != null && !room.gone && pair.get(1) instanceof Reply.Array entries) {
-                    read(room, entries.items());
+                    read(room, entries.items(), toRun);
                 }
             }
         }
-        loop();
+        loop(); // queued above in stream order, so the next read's deliveries cannot overtake these
+        toRun.forEach(Runnable::run);
     }
 
-    private void read(Room room, List<Reply> entries) {
+    /** Parses a room's entries, advances its read id and queues them to the room; a worker to start goes to {@code start}. */
+    private void read(Room room, List<Reply> entries, List<Runnable> start) {
         List<ChatMessage> messages = new ArrayList<>(entries.size());
         for (Reply entry : entries) {
             List<Reply> idAndFields = ((Reply.Array) entry).items();
@@ -169,7 +172,7 @@ public class RoomFeed {
         }
         room.read = messages.get(messages.size() - 1).streamId();
         room.backlog.addAndGet(messages.size());
-        hub.deliver(room, messages);
+        hub.deliver(room, messages, start::add);
     }
 
     private void connect() {

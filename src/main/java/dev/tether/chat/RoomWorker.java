@@ -36,7 +36,12 @@ final class RoomWorker {
 
     /** Queues a step; false when the room's queue is full (tether.chat.room-queue). */
     boolean submit(Room room, Room.Step step) {
-        return room.submit(step, hub.settings().roomQueue(), executor,
+        return submit(room, step, executor);
+    }
+
+    /** Queues a step; a worker it starts runs on {@code startOn} (the caller's thread: {@code Runnable::run}). */
+    boolean submit(Room room, Room.Step step, Executor startOn) {
+        return room.submit(step, hub.settings().roomQueue(), startOn,
                 step instanceof Room.Append ? () -> store(room) : () -> run(room));
     }
 

@@ -51,8 +51,8 @@ class ChatInstancesIT {
                 "TETHER_CHAT_RATE_PER_SECOND", "50",
                 "TETHER_CHAT_RATE_BURST", "100");
         // one after the other: two starting at once on a busy 2-core machine may take longer than the start timeout
-        a = PayaraProcess.start(env, new File("target/failsafe-reports/ChatInstancesIT-a.log"));
-        b = PayaraProcess.start(env, new File("target/failsafe-reports/ChatInstancesIT-b.log"));
+        a = PayaraProcess.start(env, new File("target/failsafe-reports/ChatInstancesIT-a.log"), Duration.ofSeconds(420));
+        b = PayaraProcess.start(env, new File("target/failsafe-reports/ChatInstancesIT-b.log"), Duration.ofSeconds(420));
     }
 
     @AfterAll

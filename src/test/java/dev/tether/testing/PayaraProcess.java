@@ -27,6 +27,11 @@ public final class PayaraProcess implements AutoCloseable {
     }
 
     public static PayaraProcess start(Map<String, String> env, File log) {
+        return start(env, log, Duration.ofSeconds(180));
+    }
+
+    /** As {@link #start(Map, File)}, waiting up to {@code timeout} for /health/live (a busy machine starts slowly). */
+    public static PayaraProcess start(Map<String, String> env, File log, Duration timeout) {
         try {
             int port = RedisServer.freePort();
             String basedir = System.getProperty("tether.basedir", ".");
@@ -40,7 +45,7 @@ public final class PayaraProcess implements AutoCloseable {
             builder.environment().putAll(env);
             PayaraProcess payara = new PayaraProcess(port, builder.start());
             Runtime.getRuntime().addShutdownHook(new Thread(payara::kill));
-            payara.awaitLive();
+            payara.awaitLive(timeout);
             return payara;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -82,9 +87,9 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
-    private void awaitLive() {
+    private void awaitLive(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue());
@@ -104,6 +109,6 @@ public final class PayaraProcess implements AutoCloseable {
             RedisServer.sleep(250);
         }
         kill();
-        throw new IllegalStateException("Payara Micro did not answer /health/live within 180 s");
+        throw new IllegalStateException("Payara Micro did not answer /health/live within " + timeout.toSeconds() + " s");
     }
 }
