@@ -6,13 +6,20 @@
 # ratios are printed and written to bench/results/chat-fanout.json with a chart bench/results/chat-fanout.png.
 #   bench/chat-fanout.sh                     # ROUNDS=3 DURATION=10 (s per fan-out run) WARMUP=60 (s, at least)
 #   IDLE=0 bench/chat-fanout.sh              # without the 15,000-connection case
+#   CASES=instances bench/chat-fanout.sh     # only across instances: one Tether against two (half the clients on
+#                                            # each, senders on both, one Redis), same room and load, alternating
+#                                            # rounds; BEFORE_WAR=/path/old.war adds that build as a third peer
+#                                            # (the single-instance path before and after). Results chat-instances.*
 # Needs: golang-go golang-github-gorilla-websocket-dev nodejs npm redis-server python3-matplotlib, Java 17 + Maven.
 # Run it alone on the machine: flock -x /tmp/tether-bench.lock setsid bench/chat-fanout.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${ROUNDS:-3}"; duration="${DURATION:-10}"; warmup="${WARMUP:-60}"; idle="${IDLE:-15000}"
 server="${SERVER:-payara}"   # or wildfly: the same WAR on WildFly 39 (results chat-fanout-wildfly.*)
+cases="${CASES:-all}"
 name=chat-fanout; [ "$server" = payara ] || name=chat-fanout-$server
+[ "$cases" = instances ] && name=chat-instances && idle=0
+[ "$cases" = instances ] && [ "$server" != payara ] && { echo "CASES=instances runs on Payara Micro only" >&2; exit 1; }
 for tool in go node npm redis-server python3 jcmd curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (see the header of $0)" >&2; exit 1; }
 done
@@ -36,11 +43,13 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 pids+=($!)
 target/bench/go-chat -addr "127.0.0.1:$go_port" >"$work/go.log" 2>&1 &
 go_pid=$!; pids+=($go_pid)
-if [ "$server" = payara ]; then
-  # the run script's command line, with the java process as our own child so jcmd and /proc can watch it
+payara() { # port war log: the run script's command line, the java process our own child so jcmd and /proc can watch it
   TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster \
-    --port "$tether_port" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
-    --logproperties server-config/payara-micro/logging.properties --deploy target/tether.war >"$work/tether.log" 2>&1 &
+    --port "$1" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
+    --logproperties server-config/payara-micro/logging.properties --deploy "$2" >"$3" 2>&1 &
+}
+if [ "$server" = payara ]; then
+  payara "$tether_port" target/tether.war "$work/tether.log"
   tether_pid=$!; pids+=($tether_pid); ctx=""; ready="http://127.0.0.1:$tether_port/health/ready"
 else
   # WildFly 39 as the smoke suite configures it (mvn -B verify unpacks it under target/), on a free port offset
@@ -58,6 +67,19 @@ for _ in $(seq 1 240); do curl -sf -o /dev/null "$ready" && curl -sf -o /dev/nul
 curl -sf -o /dev/null "$ready" || { tail -50 "$work/tether.log"; echo "Tether did not start" >&2; exit 1; }
 loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Tether (pid $tether_pid) on $tether_port, Go peer on $go_port, Redis on $redis_port; load average before: $loadavg_before"
+
+if [ "$cases" = instances ]; then
+  tether2_port=$(free_port); payara "$tether2_port" target/tether.war "$work/tether2.log"; pids+=($!)
+  peers="one two"
+  if [ -n "${BEFORE_WAR:-}" ]; then
+    before_port=$(free_port); payara "$before_port" "$BEFORE_WAR" "$work/before.log"; pids+=($!); peers="one two before"
+  fi
+  for port in "$tether2_port" ${before_port:-}; do
+    for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.5; done
+    curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "an instance on $port did not start" >&2; exit 1; }
+  done
+  echo "second instance on $tether2_port${before_port:+, the build before on $before_port}"
+fi
 
 n=0
 load() { # who(tether|go) label args... -> appends one JSON line to $work/runs.jsonl
@@ -83,6 +105,37 @@ c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
 # FANOUT=0 RUNS_FROM=target/bench/chat-fanout-runs.jsonl: only the idle case, reported with earlier fan-out runs
 [ -n "${RUNS_FROM:-}" ] && cp "$RUNS_FROM" "$work/runs.jsonl"
 quiet_after=""
+peer() { # who label loadgen-args...: one (A), two (A and B, half the clients on each), before (BEFORE_WAR)
+  local who=$1 label=$2 line u2=(); shift 2
+  local a="ws://127.0.0.1:$tether_port/ws/chat/$label-$who-$n" b="ws://127.0.0.1:${tether2_port:-0}/ws/chat/$label-$who-$n"
+  n=$((n + 1))
+  [ "$who" = two ] && u2=(--url2 "$b")
+  [ "$who" = before ] && a="ws://127.0.0.1:$before_port/ws/chat/$label-$who-$n"
+  line=$(node bench/loadgen/loadgen.mjs --url "$a" "${u2[@]}" --timeout 300 "$@" | tail -1)
+  echo "{\"server\":\"$who\",\"case\":\"$label\",\"result\":$line}" >>"$work/runs.jsonl"
+  cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"
+  echo "  $who $label: $line"
+}
+if [ "$cases" = instances ]; then
+  echo "Warm-up: 1,000 clients × 200 msg/s for at least ${warmup} s on every peer (C2 CPU per round printed)"
+  start=$(date +%s)
+  for i in $(seq 1 "${WARM_ROUNDS:-12}"); do
+    before=$(c2_ticks)
+    for p in $peers; do [ "$p" = one ] || peer "$p" warm --clients 1000 --procs 2 --rate 200 --senders 20 --duration 15 --drain 2 >/dev/null; done
+    c2=$(( $(c2_ticks) - before )); elapsed=$(( $(date +%s) - start ))
+    echo "  warm-up $i: ${elapsed} s, C2 CPU of instance A in the round $((c2 * 10)) ms"
+    if [ "$elapsed" -ge "$warmup" ] && [ "$c2" -le 60 ]; then quiet_after=$elapsed; break; fi
+  done
+  for r in $(seq 1 "$rounds"); do
+    order=$peers; [ $((r % 2)) -eq 0 ] && order=$(echo "$peers" | tr ' ' '\n' | tac | tr '\n' ' ')
+    echo "Round $r ($order)"
+    for p in $order; do peer "$p" fan1000 --clients 1000 --procs 2 --rate 200 --senders 20 --duration "$duration" --drain 5; done
+    for p in $order; do peer "$p" fan100 --clients 100 --procs 1 --rate 200 --senders 20 --duration "$duration" --drain 5; done
+  done
+  /usr/bin/python3 bench/chat-instances-report.py "$work/runs.jsonl" "$out/$name.json" "$out/$name.png" \
+    "{\"rounds\":$rounds,\"durationS\":$duration,\"jitQuietAfterS\":\"${quiet_after:-never}\",\"loadavgBefore\":\"$loadavg_before\",\"loadavgAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc),\"before\":\"${BEFORE_WAR:-}\",\"date\":\"$(date -u +%FT%TZ)\"}"
+  exit 0
+fi
 if [ "${FANOUT:-1}" != 0 ]; then
 echo "Warm-up: 1,000 clients × 200 msg/s, until at least ${warmup} s of load and the C2 compiler is quiet"
 start=$(date +%s)

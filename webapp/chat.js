@@ -45,7 +45,8 @@ function setStatus(kind, text) {
 
 function showStatus(room) {
   if (room !== state.active) return;
-  if (room.socket && room.welcomed) setStatus('online', 'Online');
+  if (room.socket && room.welcomed && room.storageDown) setStatus('offline', 'Messages cannot be sent right now');
+  else if (room.socket && room.welcomed) setStatus('online', 'Online');
   else if (room.down) setStatus('offline', room.waitText || 'Offline: reconnecting…');
   else setStatus('connecting', 'Connecting…');
 }
@@ -112,7 +113,8 @@ function handle(room, frame) {
       break;
     case 'history':
       frame.messages.forEach((m) => addMessage(room, m, false));
-      if (frame.complete === false) appendNotice(room.list, 'Some earlier messages are no longer kept and could not be shown.', true);
+      // a resume (?since=) older than what the room's stream still holds: say so instead of pretending nothing was missed
+      if (frame.complete === false) appendNotice(room.list, 'Some messages sent while you were away are no longer available.', true);
       break;
     case 'message':
       addMessage(room, frame, true);
@@ -128,9 +130,12 @@ function handle(room, frame) {
       renderUsers(room);
       appendNotice(room.list, frame.name + ' left');
       break;
-    case 'status':
-      if (frame.redis) appendNotice(room.list, frame.redis === 'down'
-        ? 'The server lost its Redis: messages cannot be sent until it is back.' : 'Redis is back.', frame.redis === 'down');
+    case 'status': // the server's storage (Redis) went away and came back; the connection itself stays open
+      room.storageDown = frame.redis === 'down';
+      appendNotice(room.list, room.storageDown
+        ? 'The server cannot store messages right now; sending will fail until it recovers.'
+        : 'Messages can be sent again.', room.storageDown);
+      showStatus(room);
       break;
     case 'error':
       appendNotice(room.list, frame.error, true);
@@ -192,7 +197,7 @@ function openRoom(name) {
   list.setAttribute('aria-label', 'Messages in ' + name);
   els.lists.append(list);
   room = { name, list, socket: null, lastId: null, seen: new Set(), users: new Set(), attempt: 0, timer: null,
-    leaving: false, down: false, me: '', unread: 0, welcomed: false, everWelcomed: false };
+    leaving: false, down: false, me: '', unread: 0, welcomed: false, everWelcomed: false, storageDown: false };
   state.rooms.set(name, room);
   store('tether.chat.rooms', [...state.rooms.keys()]);
   connect(room);

@@ -4,7 +4,8 @@
 // Options: --procs P (worker processes), --spread (source addresses 127.0.0.1-4), --drain S (wait after the last
 // send), --presence (wait until every client's online list holds exactly all N names), --rooms K (client i joins
 // ROOM-<i mod K> instead), --hold S (idle mode: connect, print {"ready":…}, hold S seconds or until SIGTERM),
-// --out FILE (JSON result). Prints one JSON line.
+// --out FILE (JSON result), --url2 URL (a second instance: odd-numbered clients connect there, and the senders
+// alternate between the two). Prints one JSON line.
 // Works with both servers' framing: a frame is one event object, a JSON array of them (Tether), or
 // newline-separated objects (gorilla's writer).
 import { fork } from 'node:child_process';
@@ -26,7 +27,9 @@ function args(argv) {
     if (['spread', 'presence'].includes(key)) o[key] = true;
     else o[key] = isNaN(Number(argv[i + 1])) ? argv[++i] : Number(argv[++i]);
   }
-  if (!o.url || !/^ws:\/\/127\.0\.0\.1:\d+\//.test(o.url)) throw new Error('--url must be ws://127.0.0.1:PORT/…, got ' + o.url);
+  for (const u of [o.url, ...(o.url2 ? [o.url2] : [])]) {
+    if (!u || !/^ws:\/\/127\.0\.0\.1:\d+\//.test(u)) throw new Error('--url must be ws://127.0.0.1:PORT/…, got ' + u);
+  }
   return o;
 }
 
@@ -82,7 +85,7 @@ function worker() {
 
   function open(index) {
     return new Promise((resolve) => {
-      const url = o.url + (o.rooms ? '-' + (index % o.rooms) : '') + '?name=c' + index;
+      const url = (o.url2 && index % 2 ? o.url2 : o.url) + (o.rooms ? '-' + (index % o.rooms) : '') + '?name=c' + index;
       const opts = { perMessageDeflate: false };
       if (o.spread) opts.localAddress = '127.0.0.' + (1 + (index % 4));
       const ws = new WebSocket(url, opts);
@@ -188,7 +191,7 @@ async function coordinator() {
     result.open = s.reduce((a, x) => a + x.open, 0);
   } else if (o.rate > 0 && o.duration > 0) {
     const step = o.clients / o.senders;
-    const senders = Array.from({ length: o.senders }, (_, s) => Math.floor(s * step));
+    const senders = Array.from({ length: o.senders }, (_, s) => Math.floor(s * step) + (o.url2 ? s % 2 : 0));
     const start = now() + 300;
     const end = start + o.duration * 1000;
     const ran = await all(() => ({ cmd: 'run', start, end, senders }));

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.redisson.api.stream.StreamMessageId;
 
 /** One chat connection: its identity, outbox, rate limiter and heartbeat clock. Created by the hub on open. */
 final class ChatClient {
@@ -22,6 +23,8 @@ final class ChatClient {
     volatile boolean joined;
     volatile long lastPong;
     volatile long lastPing;
+    /** Set when it resumed ({@code since}) past what this instance had delivered: older messages are skipped. */
+    volatile StreamMessageId resumeAfter;
 
     ChatClient(Session session, String room, String name, String address, ChatSettings settings,
             Executor executor, Consumer<ChatClient> onSendFailure) {

@@ -34,7 +34,7 @@ public class ChatHeartbeat {
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         ChatSettings s = hub.settings();
-        long tick = Math.max(20, Math.min(1000, Math.min(s.pingInterval(), s.pongTimeout()) / 4));
+        long tick = Math.max(20, Math.min(500, Math.min(s.pingInterval(), s.pongTimeout()) / 4));
         ticker = connector.scheduler().scheduleAtFixedRate(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         presence = connector.scheduler().scheduleAtFixedRate(this::flushPresence, s.presenceInterval(),
                 s.presenceInterval(), TimeUnit.MILLISECONDS);
@@ -57,6 +57,11 @@ public class ChatHeartbeat {
     }
 
     private void tick() {
+        try {
+            hub.checkRedis();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "chat Redis status check failed", e);
+        }
         long now = System.nanoTime();
         ChatSettings s = hub.settings();
         for (ChatClient client : hub.clients()) {

@@ -9,7 +9,9 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
+import dev.tether.redis.RedisMonitor;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,15 @@ public class ChatHub {
     @Inject
     ChatMetrics metrics;
 
+    @Inject
+    RoomFeed feed;
+
+    @Inject
+    ChatPresence presence;
+
+    @Inject
+    RedisMonitor monitor;
+
     /** Closes sockets, off socket and Redis threads and off the one-thread scheduler that runs the heartbeat. */
     @Resource
     ManagedExecutorService closer;
@@ -50,6 +61,8 @@ public class ChatHub {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<ChatClient> clients = ConcurrentHashMap.newKeySet();
+    private volatile boolean redisUp = true; // as last told to the clients
+    private volatile boolean everUp; // the health check has seen Redis answer since the deployment
 
     public ChatSettings settings() {
         if (settings == null) {
@@ -67,6 +80,43 @@ public class ChatHub {
 
     Set<ChatClient> clients() {
         return clients;
+    }
+
+    RoomFeed feed() {
+        return feed;
+    }
+
+    ChatPresence presence() {
+        return presence;
+    }
+
+    /** The rooms with clients on this instance. */
+    Iterable<Room> roomList() {
+        return rooms.values();
+    }
+
+    /**
+     * Messages the feed read from the room's stream, queued to broadcast in order; a room worker this starts goes to
+     * {@code startOn} (the feed runs it on its own thread, saving a thread hand-off per delivery).
+     */
+    void deliver(Room room, List<ChatMessage> messages, java.util.concurrent.Executor startOn) {
+        worker().submit(room, new Room.Deliver(messages), startOn);
+    }
+
+    /** Tells every client when Redis becomes unreachable and when it is back (the health check's view). */
+    void checkRedis() {
+        RedisMonitor.Status status = monitor.status();
+        everUp |= status.up();
+        // before Redis first answered (a slow start) there is nothing to report: it was never "up" for the clients
+        boolean up = status.up() || !everUp;
+        if (up != redisUp) {
+            redisUp = up;
+            Outbox.Frame frame = Outbox.Frame.of(ChatJson.status(up));
+            for (ChatClient client : clients) {
+                send(client, frame);
+            }
+            sent(clients.size());
+        }
     }
 
     public int connections() {
@@ -110,6 +160,9 @@ public class ChatHub {
         ChatClient client = created[0];
         clients.add(client);
         send(client, ChatJson.welcome(client.name, room));
+        if (!redisUp) {
+            send(client, ChatJson.status(false));
+        }
         if (!worker().submit(chatRoom, new Room.Join(client, sinceId))) {
             close(client, CloseCodes.TRY_AGAIN_LATER, "room busy, try again later");
             return null;
@@ -188,9 +241,14 @@ public class ChatHub {
         Room[] left = new Room[1];
         rooms.computeIfPresent(client.room, (key, room) -> {
             left[0] = room;
-            return room.release(client) ? null : room;
+            if (room.release(client)) {
+                room.gone = true;
+                return null;
+            }
+            return room;
         });
         if (left[0] != null && client.joined) {
+            presence.left(left[0].name, client);
             presenceChanged(left[0]);
         }
     }

@@ -55,9 +55,20 @@ final class ChatJson {
     }
 
     static String history(List<ChatMessage> messages) {
+        return history(new ChatStore.History(messages, true));
+    }
+
+    /** {@code complete} is false when some messages asked for ({@code since}) are no longer in the stream. */
+    static String history(ChatStore.History history) {
         JsonArrayBuilder array = Jsonp.PROVIDER.createArrayBuilder();
-        messages.forEach(m -> array.add(messageObject(m)));
-        return Jsonp.PROVIDER.createObjectBuilder().add("type", "history").add("messages", array).build().toString();
+        history.messages().forEach(m -> array.add(messageObject(m)));
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "history").add("messages", array)
+                .add("complete", history.complete()).build().toString();
+    }
+
+    /** Whether Redis, where the messages are stored, is reachable: {@code down} then {@code up} again. */
+    static String status(boolean up) {
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "status").add("redis", up ? "up" : "down").build().toString();
     }
 
     static String message(ChatMessage m) {

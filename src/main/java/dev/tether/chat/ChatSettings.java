@@ -23,7 +23,10 @@ public record ChatSettings(
         int historySize,
         int streamMaxLength,
         int presenceInterval,
-        int roomQueue) {
+        int roomQueue,
+        long feedBlock,
+        long presenceSync,
+        long instanceExpiry) {
 
     public static ChatSettings from(Config config) {
         int maxText = positive(config, "tether.chat.max-text-length", 4096);
@@ -45,7 +48,10 @@ public record ChatSettings(
                 positive(config, "tether.chat.history-size", 50),
                 positive(config, "tether.chat.stream-max-length", 1000),
                 positive(config, "tether.chat.presence-interval", 100),
-                positive(config, "tether.chat.room-queue", 1000));
+                positive(config, "tether.chat.room-queue", 1000),
+                positive(config, "tether.chat.feed-block", 2000),
+                positive(config, "tether.chat.presence-sync", 1000),
+                positive(config, "tether.chat.instance-expiry", 30_000));
     }
 
 }

@@ -14,6 +14,7 @@ import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RStreamAsync;
 import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamInfo;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
 
@@ -27,48 +28,72 @@ public class ChatStore {
     @Inject
     RedisConnector connector;
 
+    /** What a Join gets: the messages, and false when some it asked for ({@code since}) are no longer retained. */
+    record History(List<ChatMessage> messages, boolean complete) {
+    }
+
+    /** The newest id in the room's stream (0-0 when it is empty or missing): where this instance starts reading. */
+    CompletionStage<StreamMessageId> newest(String room, Executor continueOn) {
+        return connector.client().<String, String>getStream(key(room), StringCodec.INSTANCE)
+                .rangeReversedAsync(1, StreamMessageId.MAX, StreamMessageId.MIN)
+                .thenApplyAsync(top -> top.isEmpty() ? ZERO : top.keySet().iterator().next(), continueOn);
+    }
+
     /**
      * Runs the Redis commands of a room's batch as one pipeline, in order: XADD … MAXLEN ~ for each Append, the
-     * history read for each Join. Continues on {@code continueOn} with one result per step: the
-     * new message's {@link StreamMessageId}, a Join's {@code List<ChatMessage>}, a {@link Throwable} when Redis
-     * did not answer, or null for steps without a command.
+     * history read for each Join, up to {@code bounds[i]} (what the members had got at that point of the batch).
+     * Continues on {@code continueOn} with one result per step: the new message's {@link StreamMessageId}, a
+     * Join's {@link History}, a {@link Throwable} when Redis did not answer, or null for steps without a command.
      */
-    CompletionStage<Object[]> batch(String room, List<Room.Step> steps, ChatSettings s, Executor continueOn) {
+    CompletionStage<Object[]> batch(String room, List<Room.Step> steps, StreamMessageId[] bounds, ChatSettings s,
+            Executor continueOn) {
         RBatch batch = connector.client().createBatch(BatchOptions.defaults().retryAttempts(0));
         RStreamAsync<String, String> stream = batch.getStream(key(room), StringCodec.INSTANCE);
         List<CompletableFuture<?>> futures = new ArrayList<>(steps.size());
-        for (Room.Step step : steps) {
-            futures.add(command(stream, step, s));
+        List<CompletableFuture<StreamInfo<String, String>>> infos = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            Room.Step step = steps.get(i);
+            futures.add(command(stream, step, bounds[i], s));
+            infos.add(step instanceof Room.Join j && j.since() != null && bounds[i] != null
+                    ? stream.getInfoAsync().toCompletableFuture() : null);
         }
         Object[] results = new Object[steps.size()];
         if (futures.stream().allMatch(f -> f == null)) {
             return CompletableFuture.completedFuture(results);
         }
         batch.executeAsync();
-        return CompletableFuture.allOf(futures.stream().filter(f -> f != null).toArray(CompletableFuture[]::new))
-                .handleAsync((ignored, failure) -> {
-                    for (int i = 0; i < results.length; i++) {
-                        results[i] = result(room, steps.get(i), futures.get(i));
-                    }
-                    return results;
-                }, continueOn);
+        CompletableFuture<?>[] all = java.util.stream.Stream.concat(futures.stream(), infos.stream())
+                .filter(f -> f != null).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).handleAsync((ignored, failure) -> {
+            for (int i = 0; i < results.length; i++) {
+                results[i] = result(room, steps.get(i), futures.get(i), infos.get(i), s);
+            }
+            return results;
+        }, continueOn);
     }
 
-    private static CompletableFuture<?> command(RStreamAsync<String, String> stream, Room.Step step, ChatSettings s) {
+    private static CompletableFuture<?> command(RStreamAsync<String, String> stream, Room.Step step,
+            StreamMessageId bound, ChatSettings s) {
         if (step instanceof Room.Append a) {
             return stream.addAsync(StreamAddArgs.entries(Map.of("from", a.from().name, "text", a.text()))
                     .trimNonStrict().maxLen(s.streamMaxLength()).noLimit()).toCompletableFuture();
         }
-        if (step instanceof Room.Join j) {
-            return j.since() == null
-                    ? stream.rangeReversedAsync(s.historySize(), StreamMessageId.MAX, StreamMessageId.MIN).toCompletableFuture()
-                    : stream.rangeAsync(s.streamMaxLength() * 2,
-                            new StreamMessageId(j.since().getId0(), j.since().getId1() + 1), StreamMessageId.MAX).toCompletableFuture();
+        if (step instanceof Room.Join j && bound != null) {
+            if (j.since() == null) {
+                return stream.rangeReversedAsync(s.historySize(), bound, StreamMessageId.MIN).toCompletableFuture();
+            }
+            StreamMessageId from = new StreamMessageId(j.since().getId0(), j.since().getId1() + 1);
+            return compare(from, bound) > 0 ? null
+                    : stream.rangeAsync(s.streamMaxLength() * 2, from, bound).toCompletableFuture();
         }
         return null;
     }
 
-    private static Object result(String room, Room.Step step, CompletableFuture<?> future) {
+    private static Object result(String room, Room.Step step, CompletableFuture<?> future,
+            CompletableFuture<StreamInfo<String, String>> info, ChatSettings s) {
+        if (step instanceof Room.Join j && future == null) {
+            return new History(List.of(), true); // since is at or after what the members got: nothing to replay
+        }
         if (future == null) {
             return null;
         }
@@ -79,13 +104,42 @@ public class ChatStore {
                 List<ChatMessage> list = toMessages(room, (Map<StreamMessageId, Map<String, String>>) entries);
                 if (j.since() == null) {
                     Collections.reverse(list);
+                    return new History(list, true);
                 }
-                return list;
+                return new History(list, list.size() < s.streamMaxLength() * 2 && retained(j.since(), info));
             }
             return value;
         } catch (RuntimeException e) {
             return e;
         }
+    }
+
+    /**
+     * Whether everything after {@code since} is still in the stream: nothing was ever removed from it, or its first
+     * entry is at or before {@code since} (trimming removes from the head) and nothing newer than {@code since} was
+     * deleted. Conservative: when the entry {@code since} names was itself trimmed, the answer is false even if
+     * nothing after it was. A missing stream counts as not retained.
+     */
+    private static boolean retained(StreamMessageId since, CompletableFuture<StreamInfo<String, String>> info) {
+        try {
+            StreamInfo<String, String> stream = info.join();
+            if (stream.getEntriesAdded() == stream.getLength()) {
+                return true;
+            }
+            StreamMessageId deleted = stream.getMaxDeletedEntryId();
+            return stream.getFirstEntry() != null && compare(stream.getFirstEntry().getId(), since) <= 0
+                    && (deleted == null || compare(deleted, since) <= 0);
+        } catch (RuntimeException missing) {
+            return false;
+        }
+    }
+
+    static final StreamMessageId ZERO = new StreamMessageId(0, 0);
+
+    /** Orders stream ids as Redis does. */
+    static int compare(StreamMessageId a, StreamMessageId b) {
+        int c = Long.compareUnsigned(a.getId0(), b.getId0());
+        return c != 0 ? c : Long.compareUnsigned(a.getId1(), b.getId1());
     }
 
     /** Parses "ms-seq" (or "ms"), or null. */
@@ -105,7 +159,7 @@ public class ChatStore {
         return "tether:chat:" + room;
     }
 
-    private static List<ChatMessage> toMessages(String room, Map<StreamMessageId, Map<String, String>> entries) {
+    static List<ChatMessage> toMessages(String room, Map<StreamMessageId, Map<String, String>> entries) {
         List<ChatMessage> list = new ArrayList<>(entries.size());
         entries.forEach((id, fields) -> list.add(new ChatMessage(id.toString(), room, fields.getOrDefault("from", "?"),
                 fields.getOrDefault("text", ""), id.getId0())));

@@ -6,17 +6,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.redisson.api.stream.StreamMessageId;
 
 /**
- * A room: its names, members and pending presence changes, and a queue of steps (messages to store, joins to
- * admit, presence to flush) that one worker at a time takes in batches. A batch's Redis commands go out as one
- * pipeline (XADDs and history reads in queue order), and what it produces is broadcast as one frame encoded once
- * for every member. So the room's order is the stream's order, a joining client's history and the live messages
- * it then gets neither overlap nor leave a gap, and under load a member gets several messages per frame instead
- * of one write per message.
+ * A room on this instance: its names, members and pending presence changes, and two queues of steps (messages to
+ * store; joins to admit, messages read back from the stream to deliver, presence to flush), each taken in batches
+ * by one worker at a time. The room's Redis stream is the order of record: a client's message is stored (XADD) and
+ * reaches every member, its sender included, only when the instance's {@link RoomFeed} reads it back, so every
+ * instance delivers the same messages in the same order. A Join reads the history up to what the members got so
+ * far ({@link #delivered}), so history and live messages neither overlap nor leave a gap.
  */
 final class Room {
 
@@ -24,7 +26,7 @@ final class Room {
     /** Steps taken per batch: bounds one pipeline and one frame. */
     static final int MAX_BATCH = 256;
 
-    sealed interface Step permits Append, Join, Flush {
+    sealed interface Step permits Append, Join, Deliver, Flush {
     }
 
     /** Store {@code text} from {@code from} and broadcast it. */
@@ -35,6 +37,10 @@ final class Room {
     record Join(ChatClient client, StreamMessageId since) implements Step {
     }
 
+    /** Broadcast messages the instance's {@link RoomFeed} read from the room's stream (in stream order). */
+    record Deliver(List<ChatMessage> messages) implements Step {
+    }
+
     /** Broadcast the presence changes gathered since the last flush. */
     enum Flush implements Step { PRESENCE }
 
@@ -42,9 +48,21 @@ final class Room {
     private final Map<String, ChatClient> names = new HashMap<>(); // lower-case name -> client, guarded by this
     private volatile ChatClient[] members = NONE; // copy on write: a broadcast walks a plain array
     private final List<String> presence = new ArrayList<>(); // encoded join/leave events, guarded by this
-    private final ArrayList<Step> queue = new ArrayList<>(); // guarded by this
-    private int waiting; // Append and Join steps queued, guarded by this
-    private boolean running; // a worker owns the queue, guarded by this
+    /**
+     * Two lanes, each with at most one worker: the messages to store (XADDs, in the order clients sent them), and
+     * everything else (joins, deliveries, presence), so a delivery never waits behind an XADD's round trip.
+     */
+    private final Lane appends = new Lane();
+    private final Lane main = new Lane();
+    private Set<String> remote = Set.of(); // names online on other instances (last presence sync), guarded by this
+    /** The last stream id broadcast to the members; null until the first Join started the room. Worker only. */
+    volatile StreamMessageId delivered;
+    /** The last stream id the feed read for this room. Feed only. */
+    volatile StreamMessageId read;
+    /** Messages read by the feed and not yet broadcast: the feed stops reading the room while it is high. */
+    final AtomicInteger backlog = new AtomicInteger();
+    /** Set when the hub dropped the room (its last client left): the feed forgets it. */
+    volatile boolean gone;
 
     Room(String name) {
         this.name = name;
@@ -53,10 +71,19 @@ final class Room {
     /** The free name: {@code wanted}, or it with the first free "-n" suffix. */
     synchronized String freeName(String wanted) {
         String name = wanted;
-        for (int n = 2; names.containsKey(name.toLowerCase(Locale.ROOT)); n++) {
+        for (int n = 2; names.containsKey(name.toLowerCase(Locale.ROOT)) || remoteHas(name); n++) {
             name = Names.withSuffix(wanted, n);
         }
         return name;
+    }
+
+    private boolean remoteHas(String name) {
+        for (String r : remote) {
+            if (r.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized void reserve(ChatClient client) {
@@ -92,9 +119,14 @@ final class Room {
         members = more;
         client.joined = true;
         presence.add(ChatJson.joinOrLeave("join", client.name));
-        List<String> list = new ArrayList<>(more.length);
+        List<String> list = new ArrayList<>(more.length + remote.size());
         for (ChatClient c : more) {
             list.add(c.name);
+        }
+        for (String name : remote) {
+            if (!names.containsKey(name.toLowerCase(Locale.ROOT))) { // the same name here and elsewhere: once
+                list.add(name);
+            }
         }
         list.sort(String.CASE_INSENSITIVE_ORDER);
         return list;
@@ -102,6 +134,25 @@ final class Room {
 
     ChatClient[] members() {
         return members;
+    }
+
+    /** The names online elsewhere changed (presence sync): records their joins and leaves; true if any. */
+    synchronized boolean remote(Set<String> now) {
+        boolean changed = false;
+        for (String name : remote) {
+            if (!now.contains(name)) {
+                presence.add(ChatJson.joinOrLeave("leave", name));
+                changed = true;
+            }
+        }
+        for (String name : now) {
+            if (!remote.contains(name)) {
+                presence.add(ChatJson.joinOrLeave("join", name));
+                changed = true;
+            }
+        }
+        remote = Set.copyOf(now);
+        return changed;
     }
 
     /** Takes the presence events gathered since the last call. */
@@ -118,41 +169,57 @@ final class Room {
         return !presence.isEmpty();
     }
 
+    /** A queue of steps, guarded by the room. */
+    private static final class Lane {
+        final ArrayList<Step> queue = new ArrayList<>();
+        int waiting; // Append and Join steps queued
+        boolean running; // a worker owns the queue
+    }
+
+    private Lane lane(boolean appending) {
+        return appending ? appends : main;
+    }
+
     /**
-     * Queues a step and starts a worker on {@code executor} unless one runs. Refuses an Append or Join (false)
-     * when {@code limit} of them wait already, e.g. while Redis is slow, so the queue stays bounded.
+     * Queues a step in its lane (Appends in theirs, the rest in the other) and starts {@code worker} (the lane's)
+     * on {@code executor} unless one runs. Refuses an Append or Join (false) when {@code limit} of them wait in
+     * the lane already, e.g. while Redis is slow, so the queues stay bounded.
      */
     boolean submit(Step step, int limit, Executor executor, Runnable worker) {
         synchronized (this) {
-            if (step != Flush.PRESENCE) {
-                if (waiting >= limit) {
+            Lane lane = lane(step instanceof Append);
+            if (step instanceof Deliver) {
+                // never refused: the feed already bounds what it reads ahead (backlog)
+            } else if (step != Flush.PRESENCE) {
+                if (lane.waiting >= limit) {
                     return false;
                 }
-                waiting++;
-            } else if (queue.contains(Flush.PRESENCE)) {
+                lane.waiting++;
+            } else if (lane.queue.contains(Flush.PRESENCE)) {
                 return true;
             }
-            queue.add(step);
-            if (running) {
+            lane.queue.add(step);
+            if (lane.running) {
                 return true;
             }
-            running = true;
+            lane.running = true;
         }
         start(executor, worker);
         return true;
     }
 
-    /** The next batch for the worker that owns the queue, or null (and the worker stops) when it is empty. */
-    synchronized List<Step> take() {
-        if (queue.isEmpty()) {
-            running = false;
+    /** The next batch of a lane for the worker that owns it, or null (and the worker stops) when it is empty. */
+    synchronized List<Step> take(boolean appending) {
+        Lane lane = lane(appending);
+        if (lane.queue.isEmpty()) {
+            lane.running = false;
             return null;
         }
-        int n = Math.min(MAX_BATCH, queue.size());
-        List<Step> batch = new ArrayList<>(queue.subList(0, n));
-        queue.subList(0, n).clear();
+        int n = Math.min(MAX_BATCH, lane.queue.size());
+        List<Step> batch = new ArrayList<>(lane.queue.subList(0, n));
+        lane.queue.subList(0, n).clear();
         for (Step step : batch) {
-            waiting -= step == Flush.PRESENCE ? 0 : 1;
+            lane.waiting -= step == Flush.PRESENCE || step instanceof Deliver ? 0 : 1;
         }
         return batch;
     }

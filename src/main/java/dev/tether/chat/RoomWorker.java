@@ -1,5 +1,6 @@
 package dev.tether.chat;
 
+import jakarta.websocket.CloseReason.CloseCodes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,14 +10,19 @@ import java.util.logging.Logger;
 import org.redisson.api.stream.StreamMessageId;
 
 /**
- * Runs a room's batches, one at a time per room: the batch's Redis commands as one pipeline, then its events in
- * order, each stretch of them broadcast as one frame encoded once (a single event object, or a JSON array of
- * events) to the members of that moment. A Join cuts the stretch: the messages stored before its history read
- * go to the members without it, those after to the members with it.
+ * Runs a room's batches, one at a time per room and lane (its Appends in one, the rest in the other): the batch's
+ * Redis commands (XADDs, or history reads) as one pipeline, then its events in order, each stretch of them broadcast as one frame encoded once (a single event
+ * object, or a JSON array of events) to the members of that moment. Messages are broadcast only as the feed reads
+ * them back from the stream (Deliver steps), so a stored message is the only kind that is ever shown. A Join cuts
+ * the stretch: the messages delivered before it go to the members without it, those after to the members with it.
  */
 final class RoomWorker {
 
     private static final Logger LOG = Logger.getLogger(RoomWorker.class.getName());
+
+    /** One event of a frame; {@code id} is the stream id of a message event, else null. */
+    private record Event(String json, StreamMessageId id) {
+    }
 
     private final ChatHub hub;
     private final ChatStore store;
@@ -30,16 +36,71 @@ final class RoomWorker {
 
     /** Queues a step; false when the room's queue is full (tether.chat.room-queue). */
     boolean submit(Room room, Room.Step step) {
-        return room.submit(step, hub.settings().roomQueue(), executor, () -> run(room));
+        return submit(room, step, executor);
     }
 
-    private void run(Room room) {
-        List<Room.Step> steps = room.take();
+    /** Queues a step; a worker it starts runs on {@code startOn} (the caller's thread: {@code Runnable::run}). */
+    boolean submit(Room room, Room.Step step, Executor startOn) {
+        return room.submit(step, hub.settings().roomQueue(), startOn,
+                step instanceof Room.Append ? () -> store(room) : () -> run(room));
+    }
+
+    /** The Appends lane: XADDs in pipelines, in the order sent; an error frame for each one not stored. */
+    private void store(Room room) {
+        List<Room.Step> steps = room.take(true);
         if (steps == null) {
             return;
         }
         try {
-            store.batch(room.name, steps, hub.settings(), executor).whenComplete((results, failure) -> {
+            store.batch(room.name, steps, new StreamMessageId[steps.size()], hub.settings(), executor)
+                    .whenComplete((results, failure) -> {
+                        try {
+                            deliver(room, steps, results != null ? results : failed(steps.size(), failure));
+                        } finally {
+                            Room.start(executor, () -> store(room));
+                        }
+                    });
+        } catch (RuntimeException e) { // Redisson refused the batch outright (shutting down)
+            deliver(room, steps, failed(steps.size(), e));
+            Room.start(executor, () -> store(room));
+        }
+    }
+
+    private void run(Room room) {
+        List<Room.Step> steps = room.take(false);
+        if (steps == null) {
+            return;
+        }
+        if (room.delivered == null && steps.stream().anyMatch(s -> s instanceof Room.Join)) {
+            // the room's first Join on this instance: start reading its stream after the newest entry
+            try {
+                store.newest(room.name, executor).whenComplete((newest, failure) -> {
+                    if (newest != null && room.delivered == null) {
+                        room.delivered = newest;
+                        hub.feed().follow(room, newest);
+                    }
+                    process(room, steps);
+                });
+            } catch (RuntimeException e) { // Redisson refused outright (shutting down)
+                process(room, steps);
+            }
+            return;
+        }
+        process(room, steps);
+    }
+
+    private void process(Room room, List<Room.Step> steps) {
+        StreamMessageId[] bounds = new StreamMessageId[steps.size()];
+        StreamMessageId at = room.delivered;
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Room.Deliver d && !d.messages().isEmpty()) {
+                at = max(at, d.messages().get(d.messages().size() - 1).streamId());
+            } else if (steps.get(i) instanceof Room.Join) {
+                bounds[i] = at;
+            }
+        }
+        try {
+            store.batch(room.name, steps, bounds, hub.settings(), executor).whenComplete((results, failure) -> {
                 try {
                     deliver(room, steps, results != null ? results : failed(steps.size(), failure));
                 } catch (RuntimeException e) {
@@ -61,50 +122,105 @@ final class RoomWorker {
     }
 
     private void deliver(Room room, List<Room.Step> steps, Object[] results) {
-        List<String> events = new ArrayList<>();
+        List<Event> events = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             Room.Step step = steps.get(i);
             Object result = results[i];
             if (step instanceof Room.Append a) {
-                if (result instanceof StreamMessageId id) {
-                    events.add(ChatJson.message(new ChatMessage(id.toString(), room.name, a.from().name, a.text(), id.getId0())));
-                } else {
+                if (!(result instanceof StreamMessageId)) {
                     hub.send(a.from(), ChatJson.error("message not sent: Redis did not answer"));
+                } // else: it reaches everyone, its sender included, when the feed reads it back
+            } else if (step instanceof Room.Deliver d) {
+                room.backlog.addAndGet(-d.messages().size());
+                for (ChatMessage m : d.messages()) {
+                    StreamMessageId id = m.streamId();
+                    if (room.delivered == null || ChatStore.compare(id, room.delivered) > 0) {
+                        events.add(new Event(ChatJson.message(m), id));
+                        room.delivered = id;
+                    }
                 }
             } else if (step instanceof Room.Join j) {
                 broadcast(room, events);
                 events.clear();
-                admit(room, j.client(), result);
+                admit(room, j, result);
             } else {
-                events.addAll(room.takePresence());
+                room.takePresence().forEach(e -> events.add(new Event(e, null)));
             }
         }
         broadcast(room, events);
     }
 
-    @SuppressWarnings("unchecked")
-    private void admit(Room room, ChatClient client, Object history) {
+    private void admit(Room room, Room.Join join, Object history) {
+        ChatClient client = join.client();
+        if (room.delivered == null) {
+            hub.close(client, CloseCodes.TRY_AGAIN_LATER, "Redis unavailable, try again later");
+            return;
+        }
+        if (join.since() != null && ChatStore.compare(join.since(), room.delivered) > 0) {
+            client.resumeAfter = join.since(); // it saw more (on another instance) than this one delivered yet
+        }
         List<String> names = room.admit(client);
         if (names == null) {
             return; // closed while its history was read
         }
         hub.send(client, ChatJson.presence(names));
-        hub.send(client, ChatJson.history(history instanceof List<?> list ? (List<ChatMessage>) list : List.of()));
+        hub.send(client, ChatJson.history(history instanceof ChatStore.History h ? h : new ChatStore.History(List.of(), true)));
         if (history instanceof Throwable) {
             hub.send(client, ChatJson.error("history unavailable: Redis did not answer"));
         }
+        hub.presence().joined(room, client);
         hub.presenceChanged(room);
     }
 
-    private void broadcast(Room room, List<String> events) {
+    private void broadcast(Room room, List<Event> events) {
         if (events.isEmpty()) {
             return;
         }
-        Outbox.Frame frame = Outbox.Frame.of(events.size() == 1 ? events.get(0) : "[" + String.join(",", events) + "]");
+        Outbox.Frame frame = null;
         ChatClient[] members = room.members();
         for (ChatClient member : members) {
+            StreamMessageId after = member.resumeAfter;
+            if (after != null) {
+                sendAfter(member, events, after);
+                continue;
+            }
+            if (frame == null) {
+                frame = frame(events);
+            }
             hub.send(member, frame);
         }
         hub.sent(members.length);
+    }
+
+    /** A member that resumed past what this instance had delivered: only the messages it has not seen. */
+    private void sendAfter(ChatClient member, List<Event> events, StreamMessageId after) {
+        List<Event> unseen = new ArrayList<>(events.size());
+        for (Event e : events) {
+            if (e.id() == null || ChatStore.compare(e.id(), after) > 0) {
+                unseen.add(e);
+            }
+        }
+        Event last = events.stream().filter(e -> e.id() != null).reduce((a, b) -> b).orElse(null);
+        if (last != null && ChatStore.compare(last.id(), after) >= 0) {
+            member.resumeAfter = null;
+        }
+        if (!unseen.isEmpty()) {
+            hub.send(member, frame(unseen));
+        }
+    }
+
+    private static Outbox.Frame frame(List<Event> events) {
+        if (events.size() == 1) {
+            return Outbox.Frame.of(events.get(0).json());
+        }
+        StringBuilder array = new StringBuilder("[");
+        for (int i = 0; i < events.size(); i++) {
+            array.append(i == 0 ? "" : ",").append(events.get(i).json());
+        }
+        return Outbox.Frame.of(array.append(']').toString());
+    }
+
+    private static StreamMessageId max(StreamMessageId a, StreamMessageId b) {
+        return a == null || ChatStore.compare(b, a) > 0 ? b : a;
     }
 }

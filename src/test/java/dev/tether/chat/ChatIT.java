@@ -166,7 +166,8 @@ class ChatIT {
         // a raw socket: the server may close the TCP connection while the flood is still being written
         try (RawWebSocket flooder = new RawWebSocket(ChatSocket.uri(base, "flood", "flooder", null), null, 0)) {
             assertEquals(101, flooder.status);
-            while (!flooder.read().text().contains("\"history\"")) {
+            // it answers pings, so on a slow machine the pong timeout (1.5 s here) cannot close it before the flood does
+            while (!answeringPings(flooder).text().contains("\"history\"")) {
                 // joined: welcome, presence, history
             }
             try {
@@ -179,7 +180,7 @@ class ChatIT {
             int messages = 0;
             int errors = 0;
             RawWebSocket.Frame frame;
-            while ((frame = flooder.read()).opcode() != 0x8) {
+            while ((frame = answeringPings(flooder)).opcode() != 0x8) {
                 if (frame.opcode() == 0x1) { // a frame may carry several events
                     messages += frame.events("message").size();
                     for (JsonObject error : frame.events("error")) {
@@ -201,6 +202,22 @@ class ChatIT {
             stored = (Long) redis.client().call("XLEN", "tether:chat:flood");
             assertTrue(stored >= 40 && stored <= 46, "accepted " + stored + " messages");
         }
+    }
+
+    /** The next frame that is not a ping; pings are answered with a pong. */
+    private static RawWebSocket.Frame answeringPings(RawWebSocket socket) throws java.io.IOException {
+        for (int i = 0; i < 10_000; i++) {
+            RawWebSocket.Frame frame = socket.read();
+            if (frame.opcode() != 0x9) {
+                return frame;
+            }
+            try {
+                socket.send(0xA, frame.payload());
+            } catch (java.io.IOException closedByServer) {
+                // the close frame follows
+            }
+        }
+        throw new AssertionError("only pings");
     }
 
     @Test
@@ -298,10 +315,13 @@ class ChatIT {
         try (ChatSocket a = ChatSocket.joined(base, "outage", "a")) {
             redis.kill();
             try {
+                // connected clients are told, and so is a client that connects meanwhile (after its welcome)
+                assertEquals("down", a.next(Duration.ofSeconds(10)).getString("redis"));
                 a.say("lost");
                 assertEquals("message not sent: Redis did not answer", a.next(Duration.ofSeconds(10)).getString("error"));
                 try (ChatSocket b = ChatSocket.open(base, "outage", "b")) {
                     b.next("welcome");
+                    assertEquals("down", b.next("status").getString("redis"));
                     b.next("presence");
                     assertEquals(0, b.next(Duration.ofSeconds(10)).getJsonArray("messages").size());
                     assertEquals("history unavailable: Redis did not answer", b.next("error").getString("error"));
@@ -321,6 +341,9 @@ class ChatIT {
                     }
                     if (type.equals("error")) {
                         break; // Redis not reconnected yet: try again
+                    }
+                    if (type.equals("status")) {
+                        assertEquals("up", frame.getString("redis"));
                     }
                 }
             }

@@ -30,7 +30,7 @@ class ChatJsonTest {
         ChatMessage m = new ChatMessage("1-0", "r", "a\"b", "<img src=x>\n", 1);
         assertEquals("{\"type\":\"message\",\"id\":\"1-0\",\"room\":\"r\",\"from\":\"a\\\"b\",\"text\":\"<img src=x>\\n\",\"ts\":1}",
                 ChatJson.message(m));
-        assertEquals("{\"type\":\"history\",\"messages\":[" + ChatJson.message(m) + "]}", ChatJson.history(List.of(m)));
+        assertEquals("{\"type\":\"history\",\"messages\":[" + ChatJson.message(m) + "],\"complete\":true}", ChatJson.history(List.of(m)));
         assertEquals("{\"type\":\"presence\",\"users\":[\"a\",\"b\"]}", ChatJson.presence(List.of("a", "b")));
     }
 }

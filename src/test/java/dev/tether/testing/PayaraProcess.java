@@ -27,6 +27,11 @@ public final class PayaraProcess implements AutoCloseable {
     }
 
     public static PayaraProcess start(Map<String, String> env, File log) {
+        return start(env, log, Duration.ofSeconds(180));
+    }
+
+    /** As {@link #start(Map, File)}, waiting up to {@code timeout} for /health/live (a busy machine starts slowly). */
+    public static PayaraProcess start(Map<String, String> env, File log, Duration timeout) {
         try {
             int port = RedisServer.freePort();
             String basedir = System.getProperty("tether.basedir", ".");
@@ -40,7 +45,7 @@ public final class PayaraProcess implements AutoCloseable {
             builder.environment().putAll(env);
             PayaraProcess payara = new PayaraProcess(port, builder.start());
             Runtime.getRuntime().addShutdownHook(new Thread(payara::kill));
-            payara.awaitLive();
+            payara.awaitLive(timeout);
             return payara;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -66,15 +71,25 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL (kill -9): the server dies without undeploying, as a crashed instance would. */
+    public void killNow() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void kill() {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
     }
 
-    private void awaitLive() {
+    private void awaitLive(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue());
@@ -94,6 +109,6 @@ public final class PayaraProcess implements AutoCloseable {
             RedisServer.sleep(250);
         }
         kill();
-        throw new IllegalStateException("Payara Micro did not answer /health/live within 180 s");
+        throw new IllegalStateException("Payara Micro did not answer /health/live within " + timeout.toSeconds() + " s");
     }
 }
