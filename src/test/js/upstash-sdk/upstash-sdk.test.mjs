@@ -454,10 +454,10 @@ test('errors: WRONGTYPE rejects with the Redis message, a wrong token rejects, F
   recorded();
   const bad = await rejection(new Redis({ url, token: 'not-the-token' }).get(k + 's'));
   assert.equal(bad.name, 'UpstashError');
-  assert.equal(bad.message, `invalid token, command was: [["get","${k}s"]]`);
+  assert.equal(bad.message, `ERR invalid token, command was: [["get","${k}s"]]`);
   assert.deepEqual(recorded().map((r) => [r.path, r.status]), [['/pipeline', 401]], 'not retried');
   const badSingle = await rejection(new Redis({ url, token: 'not-the-token', enableAutoPipelining: false }).set(k + 's', 'w'));
-  assert.equal(badSingle.message, `invalid token, command was: ["set","${k}s","w"]`);
+  assert.equal(badSingle.message, `ERR invalid token, command was: ["set","${k}s","w"]`);
 
   recorded();
   const flush = await rejection(redis.flushall());
