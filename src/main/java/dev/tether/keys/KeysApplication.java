@@ -6,8 +6,7 @@ import jakarta.ws.rs.core.Application;
 /**
  * JAX-RS for {@code /api} only: the Upstash servlets keep {@code /redis} as plain servlets (JAX-RS costs them
  * half their speed, see the gateway's notes). The document's info and security scheme are in
- * {@code META-INF/openapi.yaml}: an {@code @OpenAPIDefinition} here makes SmallRye (WildFly) write empty
- * {@code license} and {@code externalDocs} objects, which are invalid.
+ * {@code META-INF/openapi.yaml}, the one source both servers merge with the resources' annotations.
  */
 @ApplicationPath("/api")
 public class KeysApplication extends Application {
