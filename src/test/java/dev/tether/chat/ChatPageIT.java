@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.Http;
+import dev.tether.testing.NodeScript;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
 import dev.tether.testing.TetherIT;
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -31,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @RunAsClient
 class ChatPageIT {
 
-    static final Path SCRIPTS = Path.of(System.getProperty("tether.basedir", "."), "src/test/js/chat-page");
+    static final Path SCRIPTS = NodeScript.folder("chat-page");
     static RedisServer redis;
 
     @ArquillianResource
@@ -49,37 +46,14 @@ class ChatPageIT {
         assertEquals(200, index.status());
         assertTrue(index.body().contains("chat.js"), "the chat page is not served at the context root");
 
-        installPlaywright();
+        NodeScript.install(SCRIPTS, "playwright-core");
         Path screenshot = Path.of(System.getProperty("tether.basedir", "."), "target", "chat-page.png");
         Files.deleteIfExists(screenshot);
-        Result result = run(List.of("node", "chat-page.mjs"),
+        NodeScript.Result result = NodeScript.run(SCRIPTS, List.of("node", "chat-page.mjs"),
                 Map.of("CHAT_URL", page.toString(), "SCREENSHOT", screenshot.toString()), 120);
-        System.out.println(result.output);
-        assertEquals(0, result.exitCode, result.output);
-        assertTrue(result.output.contains("chat page: all checks passed"), result.output);
+        System.out.println(result.output());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("chat page: all checks passed"), result.output());
         assertTrue(Files.size(screenshot) > 10_000, "no screenshot at " + screenshot);
-    }
-
-    static void installPlaywright() throws IOException, InterruptedException {
-        if (!Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core"))) {
-            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 180).exitCode, "npm ci failed");
-        }
-    }
-
-    record Result(int exitCode, String output) {
-    }
-
-    static Result run(List<String> command, Map<String, String> env, int timeoutSeconds)
-            throws IOException, InterruptedException {
-        File log = Files.createTempFile("chat-page", ".log").toFile();
-        ProcessBuilder builder = new ProcessBuilder(command).directory(SCRIPTS.toFile())
-                .redirectErrorStream(true).redirectOutput(log);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            return new Result(-1, "timed out after " + timeoutSeconds + " s: " + command + "\n" + Files.readString(log.toPath()));
-        }
-        return new Result(process.exitValue(), Files.readString(log.toPath(), StandardCharsets.UTF_8));
     }
 }

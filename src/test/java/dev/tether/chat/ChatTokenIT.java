@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.Http;
+import dev.tether.testing.NodeScript;
 import dev.tether.testing.RedisServer;
 import dev.tether.testing.Tether;
 import dev.tether.testing.TetherIT;
@@ -64,8 +65,8 @@ class ChatTokenIT {
 
     @Test
     void thePageForwardsItsToken() throws Exception {
-        ChatPageIT.installPlaywright();
-        ChatPageIT.Result result = ChatPageIT.run(List.of("node", "chat-page.mjs"),
+        NodeScript.install(ChatPageIT.SCRIPTS, "playwright-core");
+        NodeScript.Result result = NodeScript.run(ChatPageIT.SCRIPTS, List.of("node", "chat-page.mjs"),
                 Map.of("CHAT_URL", Tether.base(url).toString(), "TOKEN", TOKEN), 120);
         System.out.println(result.output());
         assertEquals(0, result.exitCode(), result.output());
