@@ -7,6 +7,7 @@ import dev.tether.gateway.GatewayException;
 import dev.tether.gateway.http.Failures;
 import dev.tether.gateway.http.HttpError;
 import dev.tether.gateway.http.HttpLimits;
+import dev.tether.gateway.http.RequestPaths;
 import dev.tether.gateway.http.Json;
 import dev.tether.gateway.http.TokenAuth;
 import dev.tether.gateway.http.EventStream;
@@ -24,7 +25,6 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Pub/sub under {@code /api}: {@code GET /api/channels/{channel}/events} (Server-Sent Events, {@link ChannelEvents},
@@ -56,7 +56,7 @@ public class ChannelsServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            String rest = rawRest(request);
+            String rest = RequestPaths.rest(request);
             if (rest.endsWith("/events")) {
                 events(request, response, channel(rest, "/events"));
             } else if (rest.endsWith("/messages")) {
@@ -89,7 +89,7 @@ public class ChannelsServlet extends HttpServlet {
         }
         access(request); // the read-only token may subscribe
         policy.permit("SUBSCRIBE");
-        if (!acceptsEventStream(request.getHeader("Accept"))) {
+        if (!EventStream.accepted(request.getHeader("Accept"))) {
             throw new HttpError(406, "this route answers Server-Sent Events: send Accept: text/event-stream");
         }
         AsyncContext async = request.startAsync();
@@ -152,22 +152,4 @@ public class ChannelsServlet extends HttpServlet {
         return name;
     }
 
-    private static String rawRest(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        int start = request.getContextPath().length() + request.getServletPath().length() + 1;
-        return start >= uri.length() ? "" : uri.substring(start);
-    }
-
-    static boolean acceptsEventStream(String accept) {
-        if (accept == null || accept.isBlank()) {
-            return true;
-        }
-        for (String part : accept.split(",")) {
-            String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-            if (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*")) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

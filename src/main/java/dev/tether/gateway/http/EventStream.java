@@ -8,6 +8,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -156,5 +157,19 @@ public final class EventStream implements StreamSink, WriteListener, AsyncListen
 
     @Override
     public void onStartAsync(AsyncEvent event) {
+    }
+
+    /** No Accept header, or one that allows text/event-stream (curl's {@code *}{@code /*} does). */
+    public static boolean accepted(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String part : accept.split(",")) {
+            String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -9,6 +9,7 @@ import dev.tether.gateway.http.EventStream;
 import dev.tether.gateway.http.Failures;
 import dev.tether.gateway.http.HttpError;
 import dev.tether.gateway.http.HttpLimits;
+import dev.tether.gateway.http.RequestPaths;
 import dev.tether.gateway.http.TokenAuth;
 import dev.tether.pubsub.PubSub;
 import dev.tether.pubsub.Subscription;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Upstash pub/sub: {@code POST /redis/subscribe/<channel>} and {@code /redis/psubscribe/<pattern>} (and
@@ -84,10 +84,10 @@ public class UpstashSubscribeServlet extends HttpServlet {
         boolean pattern = request.getServletPath().endsWith("/psubscribe");
         boolean sharded = request.getServletPath().endsWith("/ssubscribe");
         policy.permit(pattern ? "PSUBSCRIBE" : sharded ? "SSUBSCRIBE" : "SUBSCRIBE");
-        if (!acceptsEventStream(request.getHeader("Accept"))) {
+        if (!EventStream.accepted(request.getHeader("Accept"))) {
             throw new HttpError(406, "this route answers Server-Sent Events: send Accept: text/event-stream");
         }
-        List<Topic> topics = topics(pattern, sharded, request.getPathInfo() == null ? "" : rawRest(request),
+        List<Topic> topics = topics(pattern, sharded, request.getPathInfo() == null ? "" : RequestPaths.rest(request),
                 method.equals("POST") ? BodyLimit.read(request.getInputStream(), request.getContentLengthLong(),
                         limits.maxBody()) : null);
 
@@ -156,24 +156,4 @@ public class UpstashSubscribeServlet extends HttpServlet {
         return topics;
     }
 
-    /** The raw (still percent-encoded) path after /subscribe/ or /psubscribe/. */
-    private static String rawRest(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        int start = request.getContextPath().length() + request.getServletPath().length() + 1;
-        return start >= uri.length() ? "" : uri.substring(start);
-    }
-
-    /** No Accept header, or one that allows text/event-stream (curl's {@code *}{@code /*} does). */
-    static boolean acceptsEventStream(String accept) {
-        if (accept == null || accept.isBlank()) {
-            return true;
-        }
-        for (String part : accept.split(",")) {
-            String type = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-            if (type.equals("text/event-stream") || type.equals("text/*") || type.equals("*/*")) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.tether.gateway.upstash;
 
+import dev.tether.gateway.http.EventStream;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,11 +39,11 @@ class UpstashEventsTest {
 
     @Test
     void acceptHeaders() {
-        assertTrue(UpstashSubscribeServlet.acceptsEventStream(null));
-        assertTrue(UpstashSubscribeServlet.acceptsEventStream("text/event-stream"));
-        assertTrue(UpstashSubscribeServlet.acceptsEventStream("*/*"));
-        assertTrue(UpstashSubscribeServlet.acceptsEventStream("application/json, text/*;q=0.5"));
-        assertFalse(UpstashSubscribeServlet.acceptsEventStream("application/json"));
-        assertFalse(UpstashSubscribeServlet.acceptsEventStream("text/html"));
+        assertTrue(EventStream.accepted(null));
+        assertTrue(EventStream.accepted("text/event-stream"));
+        assertTrue(EventStream.accepted("*/*"));
+        assertTrue(EventStream.accepted("application/json, text/*;q=0.5"));
+        assertFalse(EventStream.accepted("application/json"));
+        assertFalse(EventStream.accepted("text/html"));
     }
 }
