@@ -123,7 +123,7 @@ final class ClusterRouting {
             List<byte[]> all = new ArrayList<>();
             keyLists.forEach(k -> all.addAll(k.join()));
             if (Slots.common(all) == -2) {
-                throw GatewayException.bad(Slots.CROSSSLOT);
+                throw GatewayException.redis(Slots.CROSSSLOT);
             }
             return all.isEmpty() ? null : all.get(0);
         });

@@ -196,11 +196,11 @@ public class CommandEngine {
     private CompletionStage<Void> checkArity(Command command) {
         return catalog.lookup(command).thenAccept(info -> {
             if (info.isEmpty()) {
-                throw GatewayException.bad("EXECABORT Transaction discarded because of previous errors: ERR unknown command '"
+                throw GatewayException.redis("EXECABORT Transaction discarded because of previous errors: ERR unknown command '"
                         + command.name() + "'");
             }
             if (!info.get().acceptsWords(command.args().size() + 1)) {
-                throw GatewayException.bad("EXECABORT Transaction discarded because of previous errors: ERR wrong number "
+                throw GatewayException.redis("EXECABORT Transaction discarded because of previous errors: ERR wrong number "
                         + "of arguments for '" + info.get().name() + "' command");
             }
         });

@@ -11,10 +11,21 @@ public class GatewayException extends RuntimeException {
     }
 
     private final Kind kind;
+    private final boolean redisForm;
 
     public GatewayException(Kind kind, String message) {
+        this(kind, message, false);
+    }
+
+    private GatewayException(Kind kind, String message, boolean redisForm) {
         super(message, null, false, false);
         this.kind = kind;
+        this.redisForm = redisForm;
+    }
+
+    /** A refusal worded as Redis words it, its own error code first ({@code EXECABORT …}, {@code CROSSSLOT …}): 400. */
+    public static GatewayException redis(String message) {
+        return new GatewayException(Kind.BAD_REQUEST, message, true);
     }
 
     public static GatewayException bad(String message) {
@@ -27,7 +38,7 @@ public class GatewayException extends RuntimeException {
 
     /** The message as a reply slot carries it: Tether's own errors start with {@code ERR }, as Redis's generic ones do. */
     public String reply() {
-        return "ERR " + getMessage();
+        return redisForm ? getMessage() : "ERR " + getMessage();
     }
 
     public Kind kind() {

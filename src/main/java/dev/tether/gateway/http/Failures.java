@@ -65,6 +65,10 @@ public final class Failures {
             LOG.log(Level.SEVERE, "unexpected failure", t);
             message = "internal error: " + t.getClass().getSimpleName();
         }
+        if (t instanceof GatewayException g) {
+            Json.send(response, status, ErrorBody.json(g.reply())); // ERR in front, unless worded as Redis words it
+            return;
+        }
         send(response, status, message == null ? t.getClass().getSimpleName() : message);
     }
 
