@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Where each command goes on a Redis Cluster (README, "Redis Cluster and Sentinel"). Commands with keys go to the
@@ -179,9 +180,30 @@ final class ClusterRouting {
             }
             return blocking(plan, node);
         }
-        return pooled.with(() -> internals.run(key, command.name(), command.params())
-                .toCompletableFuture()
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        return pooled.with(() -> untilSent(() -> internals.run(key, command.name(), command.params()), deadline)
                 .orTimeout(timeout, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Sends, and sends again every 50 ms while the client answers that it does not know the slot's node yet (it did
+     * not send the command, so nothing runs twice), until the deadline: during a reshard the new owner is learned
+     * within the topology refresh, and a 503 for a command Redis would have run is then avoided.
+     */
+    private CompletableFuture<Reply> untilSent(Supplier<CompletionStage<Reply>> send, long deadline) {
+        CompletableFuture<Reply> attempt;
+        try {
+            attempt = send.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        return attempt.handle((reply, error) -> {
+            if (error != null && RedisErrors.notSent(error) && System.nanoTime() < deadline) {
+                return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+                        .thenCompose(v -> untilSent(send, deadline));
+            }
+            return error == null ? CompletableFuture.completedFuture(reply) : CompletableFuture.<Reply>failedFuture(error);
+        }).thenCompose(next -> next);
     }
 
     private CompletionStage<Reply> blocking(CommandPolicy.Plan plan, RedisInternals.Node node) {

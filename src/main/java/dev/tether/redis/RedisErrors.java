@@ -4,6 +4,7 @@ import dev.tether.support.Errors;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisNoScriptException;
 
 /** Tells Redis's own error replies apart from failures to reach Redis, and cleans up Redisson's messages. */
@@ -32,6 +33,14 @@ public final class RedisErrors {
             return null;
         }
         return text;
+    }
+
+    /**
+     * True when the client refused a command before sending it because it does not yet know which node serves the
+     * command's slot (a cluster while slots move or a master is replaced): trying it again cannot run it twice.
+     */
+    public static boolean notSent(Throwable failure) {
+        return Errors.unwrap(failure) instanceof RedisNodeNotFoundException;
     }
 
     /** Maps any failure that is not an error reply to the 503 the caller should answer. */
