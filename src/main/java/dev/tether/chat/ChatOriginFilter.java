@@ -29,7 +29,8 @@ public class ChatOriginFilter extends HttpFilter {
         if (origin == null || allowed(origin, request.getHeader("Host"))) {
             chain.doFilter(request, response);
         } else {
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");
+            ChatTokenFilter.refuse(response, HttpServletResponse.SC_FORBIDDEN, "origin " + origin + " is not allowed "
+                    + "(tether.chat.allowed-origins)");
         }
     }
 

@@ -43,19 +43,22 @@ public class ChatTokenFilter extends HttpFilter {
         }
         String given = presented(request);
         if (given == null) {
-            refuse(response, "this chat needs a token: open the page with ?token=… or send ?token= "
+            refuse(response, 401, "this chat needs a token: open the page with ?token=… or send ?token= "
                     + "(or Authorization: Bearer …) with the handshake");
         } else if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            refuse(response, "wrong chat token");
+            refuse(response, 401, "wrong chat token");
         } else {
             chain.doFilter(request, response);
         }
     }
 
-    private static void refuse(HttpServletResponse response, String message) throws IOException {
+    /** A refused handshake: {@code status} and Tether's JSON error, written here (no error-page round trip). */
+    static void refuse(HttpServletResponse response, int status, String message) throws IOException {
         byte[] body = Jsonp.error("ERR " + message);
-        response.setStatus(401);
-        response.setHeader("WWW-Authenticate", "Bearer");
+        response.setStatus(status);
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
         response.setContentType("application/json");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
