@@ -31,21 +31,27 @@ public class Metrics {
     }
 
     /**
-     * A running total and how much it grew in the last whole second. The hot path only adds to a LongAdder; the
-     * once-a-second tick passes the growth on to the published counter.
+     * A running total and how much it grew in the last whole second, also added to the published counter at once
+     * (a second LongAdder-style increment), so that /metrics is never behind what a client has seen.
      */
     public static final class Counter {
         private final LongAdder total = new LongAdder();
         private volatile long perSecond;
         private long last;
-        private LongConsumer published;
+        private volatile LongConsumer published;
 
         public void increment() {
             total.increment();
+            if (published != null) {
+                published.accept(1);
+            }
         }
 
         public void add(long n) {
             total.add(n);
+            if (published != null) {
+                published.accept(n);
+            }
         }
 
         public long total() {
@@ -60,9 +66,6 @@ public class Metrics {
             long now = total.sum();
             perSecond = now - last;
             last = now;
-            if (published != null && perSecond > 0) {
-                published.accept(perSecond);
-            }
         }
     }
 
@@ -78,7 +81,7 @@ public class Metrics {
     }
 
     /**
-     * A counter published as the counter {@code name} (exported as {@code name_total}, at most a second behind)
+     * A counter published as the counter {@code name} (exported as {@code name_total})
      * and the gauge {@code name.per-second}.
      */
     public synchronized Counter counter(String name, String description) {

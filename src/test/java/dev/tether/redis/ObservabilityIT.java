@@ -81,7 +81,7 @@ class ObservabilityIT {
                     () -> head(text));
             assertTrue(!text.contains("tether_redis"), "Tether's gauges appeared on WildFly: update the README and this test");
         } else {
-            // counters reach the registry on the once-a-second tick
+            // poll briefly: the commands run on Redisson threads and the metric may be read as the last reply arrives
             String counter = "tether_redis_commands_total(\\{[^}]*})?";
             String text = "";
             for (int i = 0; i < 25 && (!has(text, counter) || value(text, counter) < COMMANDS); i++) {
