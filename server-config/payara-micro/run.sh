@@ -27,7 +27,7 @@ esac
 # The WAR is rebuilt only when something it is built from is newer than it.
 if [ ! -f target/tether.war ] || [ ! -f target/payara-micro.jar ] \
    || [ -n "$(find pom.xml src/main webapp -newer target/tether.war -print -quit)" ]; then
-  mvn -B -q package -DskipTests
+  mvn -B -q -Dstyle.color=never package -DskipTests
 fi
 
 hostport="${redis_url#*://}"; hostport="${hostport#*@}"; hostport="${hostport%%/*}"
