@@ -68,6 +68,31 @@ class RunScriptIT {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();
         }
+        startsAgainFromItsPreparedRuntime(port, redisPort);
+    }
+
+    /** The second start reuses the unpacked runtime and its class archive, and deploys only the current WAR. */
+    private static void startsAgainFromItsPreparedRuntime(int port, int redisPort) throws Exception {
+        File log = new File(BASEDIR, "target/run-script-again.log");
+        Process script = start(Map.of("TETHER_PORT", Integer.toString(port),
+                "TETHER_REDIS_URL", "redis://127.0.0.1:" + redisPort, "TETHER_METRICS", "off"), log);
+        try {
+            Http http = new Http(URI.create("http://127.0.0.1:" + port + "/"), null);
+            long started = System.nanoTime();
+            awaitReady(http, script, log);
+            System.out.println("second start ready in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
+                    + " ms");
+            assertEquals("{\"result\":\"PONG\"}", http.post("redis", "[\"PING\"]").body());
+            String text = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+            assertFalse(text.contains("Preparing Payara Micro's runtime"), "the runtime is prepared once: " + text);
+            assertTrue(text.contains("target/payara/root-"), "runs from the prepared root directory: " + text);
+            assertFalse(text.contains("SEVERE"), "one clean deployment, nothing left from the last one: " + text);
+            script.destroy();
+            assertTrue(script.waitFor(5, TimeUnit.SECONDS), "run.sh still running 5 s after SIGTERM");
+        } finally {
+            script.descendants().forEach(ProcessHandle::destroyForcibly);
+            script.destroyForcibly();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tether.gateway;
 
 import dev.tether.redis.AsyncGate;
+import dev.tether.redis.DirectLane;
 import dev.tether.redis.RedisConnector;
 import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;
@@ -52,6 +53,7 @@ public class CommandEngine {
     private RedisInternals internals;
     private AsyncGate pooled;
     private AsyncGate dedicated;
+    private DirectLane direct;
     private long timeout;
     private long connectTimeout;
     // chosen once at startup by the topology: one Redis (single, sentinel) or a cluster's slots
@@ -64,6 +66,7 @@ public class CommandEngine {
         internals = connector.internals();
         pooled = connector.pooled();
         dedicated = connector.dedicated();
+        direct = connector.direct();
         timeout = connector.settings().timeout();
         connectTimeout = connector.settings().connectTimeout();
         if (connector.settings().mode() == RedisSettings.Mode.CLUSTER) {
@@ -91,9 +94,30 @@ public class CommandEngine {
             return CompletableFuture.failedFuture(e);
         }
         if (access == Access.FULL) {
+            return runHere(plan);
+        }
+        CompletableFuture<Void> allowed = checkAccess(command, access).toCompletableFuture();
+        return allowed.isDone() && !allowed.isCompletedExceptionally() ? runHere(plan)
+                : allowed.thenCompose(v -> runner.apply(plan));
+    }
+
+    /** On the caller's thread through the direct lane when it has a free connection, else through the pool. */
+    private CompletionStage<Reply> runHere(CommandPolicy.Plan plan) {
+        if (direct == null || plan.blocking()) {
             return runner.apply(plan);
         }
-        return checkAccess(command, access).thenCompose(v -> runner.apply(plan));
+        Reply reply;
+        try {
+            reply = direct.call(plan.command().name(), plan.command().args());
+        } catch (RuntimeException e) {
+            metrics.command(true);
+            return CompletableFuture.failedFuture(RedisErrors.unavailable(e));
+        }
+        if (reply == null) {
+            return runner.apply(plan);
+        }
+        metrics.command(reply instanceof Reply.Error);
+        return CompletableFuture.completedFuture(reply);
     }
 
     /**

@@ -41,6 +41,7 @@ public class RedisConnector {
     private AsyncGate pooled;
     private AsyncGate dedicated;
     private HashedWheelTimer gateTimer;
+    private DirectLane direct;
 
     @PostConstruct
     void start() {
@@ -52,6 +53,9 @@ public class RedisConnector {
                 settings.maxQueue(), gateTimer);
         dedicated = new AsyncGate("connections for blocking commands", settings.dedicatedPoolSize(),
                 settings.acquireTimeout(), settings.maxQueue(), gateTimer);
+        if (DirectLane.applies(settings) && config.getOptionalValue("tether.redis.direct", Boolean.class).orElse(true)) {
+            direct = new DirectLane(settings);
+        }
         LOG.info(() -> "Redis " + settings.describe() + ": pool " + settings.poolSize() + ", ping every "
                 + settings.pingInterval() + " ms, timeout " + settings.timeout() + " ms, Netty threads "
                 + settings.nettyThreads());
@@ -84,6 +88,14 @@ public class RedisConnector {
         return dedicated;
     }
 
+    /**
+     * The request threads' own connections for single commands on one server, or null (cluster, sentinel, TLS, a
+     * Redisson configuration file, or {@code tether.redis.direct=false}).
+     */
+    public DirectLane direct() {
+        return direct;
+    }
+
     public ManagedScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -92,6 +104,9 @@ public class RedisConnector {
     @PreDestroy
     void stop() {
         gateTimer.stop();
+        if (direct != null) {
+            direct.close();
+        }
         Redisson client = redisson;
         Thread stopper = new Thread(() -> client.shutdown(0, 2, TimeUnit.SECONDS), "tether-redis-shutdown");
         stopper.setDaemon(true);

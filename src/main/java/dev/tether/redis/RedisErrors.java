@@ -35,6 +35,11 @@ public final class RedisErrors {
         return text;
     }
 
+    /** True for the error replies that mean Redis cannot serve now (LOADING, BUSY, …): answered as 503. */
+    static boolean unavailableText(String text) {
+        return UNAVAILABLE.matcher(text).matches();
+    }
+
     /**
      * True when the client refused a command before sending it because it does not yet know which node serves the
      * command's slot (a cluster while slots move or a master is replaced): trying it again cannot run it twice.

@@ -2,6 +2,7 @@ package dev.tether.gateway.upstash;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tether.gateway.Command;
@@ -10,6 +11,50 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class UpstashRequestsTest {
+
+    /** The parser-free reading of the common body gives exactly what the JSON parser gives, or leaves it to it. */
+    @Test
+    void theSimpleReadingAgreesWithTheJsonParser() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "ab \"\\,[]:01\u00e9\u0001\n\t/";
+        int simple = 0;
+        for (String body : java.util.List.of("[\"GET\",\"k\"]", " [ \"SET\" , \"k\" , \"v w\" ] ", "[\"PING\"]",
+                "[\"GET\",\"a\\\"b\"]", "[\"GET\",]", "[\"GET\" \"k\"]", "[]", "[\"\"]", "[\" \"]", "[\"GET\",1]",
+                "[\"GET\",\"k\"]x", "[\"GET\",\"k\"", "[\"GET\",\"caf\u00e9\"]", "{\"a\":1}")) {
+            simple += agree(body.getBytes(StandardCharsets.UTF_8)) ? 1 : 0;
+        }
+        assertEquals(3, simple, "the three plain bodies took the simple reading");
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder body = new StringBuilder("[\"");
+            for (int i = random.nextInt(20); i > 0; i--) {
+                body.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            body.append(random.nextBoolean() ? "\"]" : "\",\"x\"]");
+            agree(body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** True when the simple reading answered (and agreed); false when it left the body to the parser. */
+    private static boolean agree(byte[] body) {
+        Command simple = UpstashRequests.simple(body, body.length);
+        Object full;
+        try {
+            full = UpstashRequests.parsed(new dev.tether.gateway.http.BodyLimit.Body(body, body.length));
+        } catch (GatewayException e) {
+            full = e;
+        }
+        if (simple == null) {
+            return false;
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        Command parsed = assertInstanceOf(Command.class, full, text);
+        assertEquals(parsed.name(), simple.name(), text);
+        assertEquals(parsed.args().size(), simple.args().size(), text);
+        for (int i = 0; i < parsed.args().size(); i++) {
+            assertArrayEquals(parsed.args().get(i), simple.args().get(i), text);
+        }
+        return true;
+    }
 
     @Test
     void pathStyleDecodesSegmentsAsBytesAndAppendsQueryPairs() {
