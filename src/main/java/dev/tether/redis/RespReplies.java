@@ -58,7 +58,8 @@ final class RespReplies extends CommandDecoder {
     protected void decode(ByteBuf in, CommandData<Object, Object> data, List<Object> parts, Channel channel,
                           boolean skipConvertor, List<CommandData<?, ?>> commandsData, long size, State state)
             throws IOException {
-        // a reply of ours that is not an error: read it whole (the replaying buffer restarts here until it is)
+        // a reply of ours that is not an error, or a pipeline's redirect: read it whole (the replaying buffer
+        // restarts here until it is)
         RedisCommand<?> command = data == null ? null : ((CommandData<?, ?>) data).getCommand();
         if (parts == null && command instanceof Raw
                 && (in.getByte(in.readerIndex()) != '-' || command instanceof Piped && redirect(in))) {
