@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * A Redis Cluster changing under traffic: a slot migration ({@code redis-cli --cluster reshard}) while clients
  * send INCRs, alone and in pipelines, to keys in the moving slots (no error, every INCR counted once); a pipeline
  * into a slot held half-migrated by hand (ASK); then {@code kill -9} of a master (fast 503s with Retry-After,
- * recovery once its replica is promoted, no INCR applied twice, SSE subscribers carried over).
+ * recovery once its replica is promoted, no INCR applied twice, SSE subscribers carried over). Every node requires
+ * a password, which Tether takes from its URL.
  */
 @TetherIT
 @RunAsClient
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterFailoverIT {
 
     static final long TIMEOUT = 1000;
+    static final String PASSWORD = "cluster-s3cret";
 
+    @RedisCluster.Password(PASSWORD) // every node requires it: Tether authenticates from the URL's credentials
     static RedisCluster cluster;
 
     @ArquillianResource
@@ -49,6 +52,7 @@ class ClusterFailoverIT {
         return Tether.war(Map.of(
                 "tether.redis.mode", "cluster",
                 "tether.redis.nodes", cluster.seeds(),
+                "tether.redis.url", "redis://:" + PASSWORD + "@127.0.0.1:6379",
                 "tether.redis.timeout", Long.toString(TIMEOUT),
                 "tether.redis.ping-interval", "1000",
                 "tether.redis.health-interval", "250"));
@@ -57,6 +61,11 @@ class ClusterFailoverIT {
     @Test
     @Order(1)
     void aSlotMigrationDuringTrafficReturnsNoErrorAndCountsEveryIncrOnce() throws Exception {
+        try (RespClient anonymous = cluster.nodes().get(0).client()) {
+            Object refused = anonymous.call("GET", "mig:0");
+            assertTrue(refused instanceof RespClient.RespError e && e.message().startsWith("NOAUTH"),
+                    "the nodes require the password: " + refused);
+        }
         RedisServer from = masterOfSlot(0);
         RedisServer to = cluster.masters().stream().filter(m -> m.port() != masterOfSlot(0).port()).findFirst().orElseThrow();
         // keys in the slots redis-cli moves first (the source's lowest), and a few elsewhere
@@ -82,7 +91,8 @@ class ClusterFailoverIT {
             traffic.awaitCount(100, 20_000);
             long started = System.currentTimeMillis();
             RedisCluster.run(List.of("redis-cli", "--cluster", "reshard", "127.0.0.1:" + from.port(),
-                    "--cluster-from", fromId, "--cluster-to", toId, "--cluster-slots", "300", "--cluster-yes"),
+                    "--cluster-from", fromId, "--cluster-to", toId, "--cluster-slots", "300", "--cluster-yes",
+                    "--no-auth-warning", "-a", PASSWORD),
                     new File(from.dir().toFile(), "reshard.log"));
             System.out.println("Reshard of 300 slots took " + (System.currentTimeMillis() - started) + " ms");
             int before = traffic.outcomes().size();
@@ -110,7 +120,7 @@ class ClusterFailoverIT {
                 + " not 200");
         assertEquals(List.of(), errors, "no error for a command Redis would have run");
         for (Map.Entry<String, Integer> e : ok.entrySet()) {
-            try (RespClient c = cluster.masterOf(e.getKey()).client()) {
+            try (RespClient c = cluster.client(cluster.masterOf(e.getKey()))) {
                 assertEquals(Integer.toString(e.getValue()), c.text("GET", e.getKey()), "INCRs of " + e.getKey());
             }
         }
@@ -129,7 +139,7 @@ class ClusterFailoverIT {
                 list = "ask:list:" + i;
             }
         }
-        try (RespClient a = from.client(); RespClient b = to.client()) {
+        try (RespClient a = cluster.client(from); RespClient b = cluster.client(to)) {
             a.call("SET", tag + ":here", "10");
             a.call("RPUSH", list, "x");
             // the slot half-migrated, as redis-cli leaves it while it moves keys: keys still on the source run there,
@@ -143,10 +153,10 @@ class ClusterFailoverIT {
         Http.Result r = http.post("redis/pipeline", pipeline);
         System.out.println("Pipeline into a migrating slot: " + r + " in " + r.millis() + " ms");
         // finish the migration by hand (what redis-cli does), then count what ran where
-        try (RespClient a = from.client(); RespClient b = to.client()) {
-            a.call("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "KEYS", tag + ":here");
+        try (RespClient a = cluster.client(from); RespClient b = cluster.client(to)) {
+            a.call("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "AUTH", PASSWORD, "KEYS", tag + ":here");
             for (RedisServer node : List.of(to, from)) {
-                try (RespClient c = node.client()) {
+                try (RespClient c = cluster.client(node)) {
                     assertEquals("OK", c.text("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", id(to)));
                 }
             }
@@ -191,7 +201,7 @@ class ClusterFailoverIT {
         assertTrue(report.slowest503() <= TIMEOUT + 1500, "a 503 took " + report.slowest503() + " ms");
         assertTrue(report.outageMillis() < 45_000, "recovered after " + report.outageMillis() + " ms");
         long value;
-        try (RespClient c = promoted.client()) {
+        try (RespClient c = cluster.client(promoted)) {
             value = Long.parseLong(c.text("GET", key));
         }
         System.out.println("Cluster master kill: counter " + value + " after " + report.ok() + " successful INCRs, "
@@ -230,7 +240,7 @@ class ClusterFailoverIT {
     }
 
     private static String id(RedisServer node) {
-        try (RespClient c = node.client()) {
+        try (RespClient c = cluster.client(node)) {
             Object id = c.call("CLUSTER", "MYID");
             return id instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : id.toString();
         }
