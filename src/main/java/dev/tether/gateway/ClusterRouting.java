@@ -5,6 +5,7 @@ import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;
 import dev.tether.redis.RedisUnavailableException;
 import dev.tether.redis.Reply;
+import io.netty.util.Timer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,9 +38,11 @@ final class ClusterRouting {
     private final long timeout;
     private final long connectTimeout;
     private final BiFunction<Reply, Throwable, Reply> toReply;
+    private final Timer timer;
 
     ClusterRouting(CommandCatalog catalog, RedisInternals internals, AsyncGate pooled, AsyncGate dedicated,
-                   long timeout, long connectTimeout, BiFunction<Reply, Throwable, Reply> toReply) {
+                   long timeout, long connectTimeout, BiFunction<Reply, Throwable, Reply> toReply, Timer timer) {
+        this.timer = timer;
         this.catalog = catalog;
         this.internals = internals;
         this.pooled = pooled;
@@ -95,7 +98,8 @@ final class ClusterRouting {
                         out.add(CompletableFuture.failedFuture(noMaster(slot)));
                         continue;
                     }
-                    out.add(groups.computeIfAbsent(node.address(), a -> new Group(node)).add(plans.get(i).command()));
+                    out.add(groups.computeIfAbsent(node.address(), a -> new Group(node))
+                            .add(plans.get(i).command(), keyLists.get(i).join().get(0)));
                 }
             }
             send(groups, barrier);
@@ -130,20 +134,26 @@ final class ClusterRouting {
         });
     }
 
-    /** The commands of one pipeline for one master, and the replies they will get. */
+    /**
+     * The commands of one pipeline for one master, and the replies they will get. A command the master redirects
+     * (MOVED, ASK: its slot moved or is moving, and the master did not run it) is sent again alone, after the
+     * pipeline, in request order among the redirected ones; the client follows the redirect for one command.
+     */
     private final class Group {
         final RedisInternals.Node node;
         final List<String> names = new ArrayList<>();
         final List<Object[]> params = new ArrayList<>();
+        final List<byte[]> keys = new ArrayList<>();
         final List<CompletableFuture<Reply>> slots = new ArrayList<>();
 
         Group(RedisInternals.Node node) {
             this.node = node;
         }
 
-        CompletableFuture<Reply> add(Command command) {
+        CompletableFuture<Reply> add(Command command, byte[] key) {
             names.add(command.name());
             params.add(command.params());
+            keys.add(key);
             CompletableFuture<Reply> slot = new CompletableFuture<>();
             slots.add(slot);
             return slot;
@@ -151,23 +161,44 @@ final class ClusterRouting {
 
         void send() {
             pooled.with(() -> {
-                List<CompletableFuture<Reply>> sent = internals.pipeline(node, names, params, timeout);
-                for (int i = 0; i < sent.size(); i++) {
-                    CompletableFuture<Reply> target = slots.get(i);
-                    sent.get(i).orTimeout(timeout, TimeUnit.MILLISECONDS).handle(toReply).whenComplete((r, e) -> {
-                        if (e != null) {
-                            target.completeExceptionally(e);
+                List<CompletableFuture<Reply>> sent = new ArrayList<>(slots.size());
+                internals.pipeline(node, names, params, timeout).forEach(s -> sent.add(s.orTimeout(timeout, TimeUnit.MILLISECONDS)));
+                return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).handle((v, e) -> null).thenCompose(v -> {
+                    CompletableFuture<Void> again = CompletableFuture.completedFuture(null);
+                    for (int i = 0; i < sent.size(); i++) {
+                        CompletableFuture<Reply> target = slots.get(i);
+                        CompletableFuture<Reply> reply = sent.get(i);
+                        if (!reply.isCompletedExceptionally() && RedisInternals.redirected(reply.join())) {
+                            int at = i;
+                            again = again.thenCompose(x -> resend(at).handle(toReply).handle((r, e) -> {
+                                complete(target, r, e); // a failure of this one does not stop the others
+                                return null;
+                            }));
                         } else {
-                            target.complete(r);
+                            reply.handle(toReply).whenComplete((r, e) -> complete(target, r, e));
                         }
-                    });
-                }
-                return CompletableFuture.allOf(slots.toArray(CompletableFuture[]::new));
+                    }
+                    return again;
+                });
             }).whenComplete((r, e) -> {
                 if (e != null) { // no permit, or a failure: every slot still open fails the same way
                     slots.forEach(s -> s.completeExceptionally(e));
                 }
             });
+        }
+
+        private CompletableFuture<Reply> resend(int i) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+            return untilSent(() -> internals.run(keys.get(i), names.get(i), params.get(i)), deadline)
+                    .orTimeout(timeout, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void complete(CompletableFuture<Reply> target, Reply reply, Throwable error) {
+        if (error != null) {
+            target.completeExceptionally(error);
+        } else {
+            target.complete(reply);
         }
     }
 
@@ -199,8 +230,15 @@ final class ClusterRouting {
         }
         return attempt.handle((reply, error) -> {
             if (error != null && RedisErrors.notSent(error) && System.nanoTime() < deadline) {
-                return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
-                        .thenCompose(v -> untilSent(send, deadline));
+                CompletableFuture<Reply> next = new CompletableFuture<>();
+                timer.newTimeout(t -> untilSent(send, deadline).whenComplete((r, e) -> {
+                    if (e != null) {
+                        next.completeExceptionally(e);
+                    } else {
+                        next.complete(r);
+                    }
+                }), 50, TimeUnit.MILLISECONDS);
+                return next;
             }
             return error == null ? CompletableFuture.completedFuture(reply) : CompletableFuture.<Reply>failedFuture(error);
         }).thenCompose(next -> next);

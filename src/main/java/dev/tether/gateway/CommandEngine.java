@@ -71,7 +71,7 @@ public class CommandEngine {
         connectTimeout = connector.settings().connectTimeout();
         if (connector.settings().mode() == RedisSettings.Mode.CLUSTER) {
             ClusterRouting cluster = new ClusterRouting(catalog, internals, pooled, dedicated, timeout, connectTimeout,
-                    this::toReply);
+                    this::toReply, connector.timer());
             runner = cluster::run;
             batcher = cluster::pipeline;
             atomic = commands -> cluster.transactionKey(commands)

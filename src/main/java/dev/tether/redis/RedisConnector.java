@@ -96,6 +96,14 @@ public class RedisConnector {
         return direct;
     }
 
+    /**
+     * A hashed-wheel timer (10 ms ticks) for short waits on the request path: the gates' timeouts, a retry's
+     * pause. Cheaper than the managed scheduler, which captures the EE context on every schedule.
+     */
+    public io.netty.util.Timer timer() {
+        return gateTimer;
+    }
+
     public ManagedScheduledExecutorService scheduler() {
         return scheduler;
     }

@@ -120,7 +120,8 @@ public final class RedisInternals {
 
     /**
      * The same on {@code node} (null: the single master). On a cluster the caller groups the commands by node
-     * and sends one pipeline per node.
+     * and sends one pipeline per node; a command the node redirects is answered with the MOVED or ASK error reply
+     * ({@link #redirected}), never re-sent by the client: the caller sends it again alone.
      */
     public List<CompletableFuture<Reply>> pipeline(Node node, List<String> upperNames, List<Object[]> params,
                                                    long timeoutMillis) {
@@ -130,7 +131,8 @@ public final class RedisInternals {
                 .retryAttempts(0));
         List<CompletableFuture<Reply>> slots = new ArrayList<>(upperNames.size());
         for (int i = 0; i < upperNames.size(); i++) {
-            RespReplies.Raw command = new RespReplies.Raw(upperNames.get(i));
+            RespReplies.Raw command = node == null ? new RespReplies.Raw(upperNames.get(i))
+                    : new RespReplies.Piped(upperNames.get(i));
             slots.add((node == null
                     ? batch.<Reply, Reply>writeAsync((String) null, ByteArrayCodec.INSTANCE, command, params.get(i))
                     : batch.<Reply, Reply>writeAsync(node.entry, ByteArrayCodec.INSTANCE, command, params.get(i)))
@@ -143,6 +145,12 @@ public final class RedisInternals {
             }
         });
         return slots;
+    }
+
+    /** A MOVED or ASK reply to a command of a node's pipeline: that node did not run it. */
+    public static boolean redirected(Reply reply) {
+        return reply instanceof Reply.Error error
+                && (error.message().startsWith("MOVED ") || error.message().startsWith("ASK "));
     }
 
     /** A new connection to the current master, outside the pool, with the pool's settings (auth, TLS, database). */
@@ -164,6 +172,22 @@ public final class RedisInternals {
             for (ClientConnectionsEntry client : entry.getAllEntries()) {
                 open += client.getConnectionsHolder().getAllConnections().size();
                 idle += client.getConnectionsHolder().getFreeConnections().size();
+            }
+        }
+        return new PoolStats(open, idle);
+    }
+
+    /** Open and idle pooled connections to the node at {@code address} (host:port); zeros when Tether has no pool there. */
+    public PoolStats poolStats(String address) {
+        int open = 0;
+        int idle = 0;
+        for (MasterSlaveEntry entry : executor.getConnectionManager().getEntrySet()) {
+            for (ClientConnectionsEntry client : entry.getAllEntries()) {
+                InetSocketAddress addr = client.getClient().getAddr();
+                if (addr != null && address.equals(addr.getHostString() + ":" + addr.getPort())) {
+                    open += client.getConnectionsHolder().getAllConnections().size();
+                    idle += client.getConnectionsHolder().getFreeConnections().size();
+                }
             }
         }
         return new PoolStats(open, idle);

@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** Pool and command metrics: pool gauges, commands and failed commands (totals and per second). */
 @ApplicationScoped
@@ -36,6 +38,24 @@ public class RedisMetrics {
                 });
         commands = metrics.counter("tether.redis.commands", "commands sent");
         errors = metrics.counter("tether.redis.errors", "commands that failed (error replies and unavailability)");
+    }
+
+    /**
+     * The gauges of one node of a cluster or Sentinel setup, tagged {@code node=host:port}: registered when the
+     * health check first sees the node, and kept (a node that left the topology reads unreachable).
+     */
+    void node(String address, Supplier<RedisMonitor.NodeState> state) {
+        Map<String, String> tag = Map.of("node", address);
+        metrics.gauge("tether.redis.node.reachable", "1 while the node answers (the last health check), else 0", tag,
+                () -> state.get().reachable() ? 1 : 0);
+        metrics.gauge("tether.redis.node.master", "1 while the node is a master (primary), 0 for a replica: its role "
+                + "as last seen", tag, () -> state.get().master() ? 1 : 0);
+        metrics.gauge("tether.redis.node.pool.open", "open pooled connections to the node", tag,
+                () -> connector.internals().poolStats(address).open());
+        metrics.gauge("tether.redis.node.pool.active", "pooled connections to the node running a command", tag,
+                () -> connector.internals().poolStats(address).active());
+        metrics.gauge("tether.redis.node.pool.idle", "idle pooled connections to the node", tag,
+                () -> connector.internals().poolStats(address).idle());
     }
 
     public void command(boolean failed) {

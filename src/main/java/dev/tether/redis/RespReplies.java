@@ -22,8 +22,21 @@ import org.redisson.client.protocol.RedisCommand;
 final class RespReplies extends CommandDecoder {
 
     /** A command whose reply is decoded here. */
-    static final class Raw extends RedisCommand<Reply> {
+    static class Raw extends RedisCommand<Reply> {
         Raw(String upperName) {
+            super(upperName);
+        }
+    }
+
+    /**
+     * A command of a cluster pipeline: a MOVED or ASK reply is a value here ({@link Reply.Error}), not Redisson's
+     * exception. Redisson answers those by re-sending every command of the batch that did not succeed, with one
+     * ASKING in front of them all: commands whose error replies were real ran again, and a batch mixing ASK with
+     * another error went back and forth between the two nodes until it timed out. The caller re-sends just the
+     * redirected commands, one by one (the node that redirected did not run them).
+     */
+    static final class Piped extends Raw {
+        Piped(String upperName) {
             super(upperName);
         }
     }
@@ -45,13 +58,31 @@ final class RespReplies extends CommandDecoder {
     protected void decode(ByteBuf in, CommandData<Object, Object> data, List<Object> parts, Channel channel,
                           boolean skipConvertor, List<CommandData<?, ?>> commandsData, long size, State state)
             throws IOException {
-        // a reply of ours that is not an error: read it whole (the replaying buffer restarts here until it is)
-        if (parts == null && data != null && ((CommandData<?, ?>) data).getCommand() instanceof Raw && in.getByte(in.readerIndex()) != '-') {
+        // a reply of ours that is not an error, or a pipeline's redirect: read it whole (the replaying buffer
+        // restarts here until it is)
+        RedisCommand<?> command = data == null ? null : ((CommandData<?, ?>) data).getCommand();
+        if (parts == null && command instanceof Raw
+                && (in.getByte(in.readerIndex()) != '-' || command instanceof Piped && redirect(in))) {
             Reply reply = read(in);
             ((CommandData) data).getPromise().complete(reply);
             return;
         }
         super.decode(in, data, parts, channel, skipConvertor, commandsData, size, state);
+    }
+
+    /** Whether the error reply at the reader index is MOVED or ASK. */
+    private static boolean redirect(ByteBuf in) {
+        int at = in.readerIndex() + 1;
+        return startsWith(in, at, "MOVED ") || startsWith(in, at, "ASK ");
+    }
+
+    private static boolean startsWith(ByteBuf in, int at, String word) {
+        for (int i = 0; i < word.length(); i++) {
+            if (in.getByte(at + i) != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One RESP2 (or RESP3) value. */

@@ -5,6 +5,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,8 @@ public class Metrics {
     private static final Logger LOG = Logger.getLogger(Metrics.class.getName());
     static final String MP_METRICS_API = "org.eclipse.microprofile.metrics.MetricRegistry";
 
-    /** A gauge: name (MP Metrics style, dotted), description, value. */
-    public record Gauge(String name, String description, Supplier<Number> value) {
+    /** A gauge: name (MP Metrics style, dotted), description, tags (e.g. node=host:port; may be empty), value. */
+    public record Gauge(String name, String description, Map<String, String> tags, Supplier<Number> value) {
     }
 
     /**
@@ -77,7 +78,12 @@ public class Metrics {
     private Boolean published;
 
     public void gauge(String name, String description, Supplier<Number> value) {
-        publish(new Gauge(name, description, value));
+        publish(new Gauge(name, description, Map.of(), value));
+    }
+
+    /** One gauge of a family told apart by tags, e.g. one per Redis node: {@code name{node="host:port"}}. */
+    public void gauge(String name, String description, Map<String, String> tags, Supplier<Number> value) {
+        publish(new Gauge(name, description, Map.copyOf(tags), value));
     }
 
     /**

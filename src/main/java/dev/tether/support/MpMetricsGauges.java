@@ -6,6 +6,7 @@ import java.util.function.LongConsumer;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryType;
 
 /**
@@ -24,8 +25,9 @@ public class MpMetricsGauges {
     MetricRegistry injected;
 
     static synchronized void register(Metrics.Gauge gauge) {
+        Tag[] tags = gauge.tags().entrySet().stream().map(t -> new Tag(t.getKey(), t.getValue())).toArray(Tag[]::new);
         registry().gauge(Metadata.builder().withName(gauge.name()).withDescription(gauge.description()).build(),
-                gauge.value());
+                gauge.value(), tags);
     }
 
     /** Registers a counter; what it returns adds to it. */

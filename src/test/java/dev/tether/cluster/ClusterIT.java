@@ -77,6 +77,22 @@ class ClusterIT {
         assertEquals(200, metrics.status(), metrics::toString);
         assertTrue(java.util.regex.Pattern.compile("^tether_redis_masters(\\{[^}]*})? 3(\\.0)?$", java.util.regex.Pattern.MULTILINE)
                 .matcher(metrics.body()).find(), () -> "no tether_redis_masters 3 in " + metrics.body());
+
+        // per-node gauges for all six nodes: masters and replicas as the cluster lists them, pools on the masters only
+        NodeMetrics nodes = new NodeMetrics(new Http(Tether.management(url), null));
+        List<RedisServer> masters = cluster.masters();
+        for (int i = 0; i < 30; i++) {
+            assertEquals(200, http().post("redis", Http.command("SET", "node:" + i, "x")).status()); // keys on every master
+        }
+        for (RedisServer node : cluster.nodes()) {
+            boolean master = masters.contains(node);
+            assertEquals(1.0, nodes.await("reachable", node, 1, 5_000), "reachable " + node.port());
+            assertEquals(master ? 1.0 : 0.0, nodes.await("master", node, master ? 1 : 0, 5_000), "role of " + node.port());
+            Double open = nodes.value("pool_open", node);
+            assertTrue(master ? open >= 1 : open == 0, "pool_open " + open + " on " + (master ? "master " : "replica ")
+                    + node.port());
+            assertTrue(nodes.value("pool_active", node) != null && nodes.value("pool_idle", node) != null);
+        }
     }
 
     @Test

@@ -20,9 +20,21 @@ final class IncrTraffic implements AutoCloseable {
     private volatile boolean stop;
 
     IncrTraffic(Http http, IntFunction<String> keys, long maxMillis) {
+        this(http, keys, maxMillis, 1);
+    }
+
+    /**
+     * With {@code pipeline} > 1, each request is a {@code /redis/pipeline} of that many INCRs (keys i, i+1, …), and
+     * each command is one outcome: 200 for a result, the pipeline's status otherwise, with the slot's error.
+     */
+    IncrTraffic(Http http, IntFunction<String> keys, long maxMillis, int pipeline) {
         long end = System.currentTimeMillis() + maxMillis;
         thread = new Thread(() -> {
-            for (int i = 0; !stop && System.currentTimeMillis() < end; i++) {
+            for (int i = 0; !stop && System.currentTimeMillis() < end; i += pipeline) {
+                if (pipeline > 1) {
+                    pipelined(http, keys, i, pipeline);
+                    continue;
+                }
                 String key = keys.apply(i);
                 long started = System.currentTimeMillis();
                 Http.Result r;
@@ -40,6 +52,33 @@ final class IncrTraffic implements AutoCloseable {
         }, "incr-traffic");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void pipelined(Http http, IntFunction<String> keys, int first, int n) {
+        jakarta.json.JsonArrayBuilder commands = jakarta.json.Json.createArrayBuilder();
+        for (int i = first; i < first + n; i++) {
+            commands.add(jakarta.json.Json.createArrayBuilder().add("INCR").add(keys.apply(i)));
+        }
+        long started = System.currentTimeMillis();
+        Http.Result r;
+        try {
+            r = http.post("redis/pipeline", commands.build().toString());
+        } catch (RuntimeException e) {
+            for (int i = first; i < first + n; i++) {
+                outcomes.add(new Outcome(started, -1, System.currentTimeMillis() - started, null, e.toString(), keys.apply(i)));
+            }
+            return;
+        }
+        jakarta.json.JsonArray replies = r.status() == 200 ? (jakarta.json.JsonArray) r.json() : null;
+        for (int i = first; i < first + n; i++) {
+            jakarta.json.JsonObject reply = replies == null ? null : replies.getJsonObject(i - first);
+            boolean ok = reply != null && reply.containsKey("result");
+            outcomes.add(new Outcome(started, ok ? 200 : r.status() == 200 ? -2 : r.status(), r.millis(),
+                    r.header("Retry-After"), reply == null ? r.body() : reply.toString(), keys.apply(i)));
+        }
+        if (replies == null) {
+            sleep(20);
+        }
     }
 
     List<Outcome> outcomes() {

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Tether behind Sentinel (a primary, a replica, three sentinels): {@code kill -9} of the primary during INCR
  * traffic. While no primary answers, requests get 503 with Retry-After, fast; after the sentinels promote the
- * replica, requests succeed again without a restart; no INCR is applied twice.
+ * replica, requests succeed again without a restart; no INCR is applied twice; an SSE subscriber opened before the
+ * kill stays open and receives what is published after the promotion. The primary and the replica require a password
+ * (the URL's), so all of this runs authenticated. Per-node gauges follow the roles.
  */
 @TetherIT
 @RunAsClient
@@ -40,6 +42,8 @@ class SentinelIT {
                 "tether.redis.mode", "sentinel",
                 "tether.redis.nodes", sentinel.seeds(),
                 "tether.redis.sentinel-master", RedisSentinel.MASTER,
+                // the primary and the replica require a password: the URL's credentials go to every node
+                "tether.redis.url", "redis://:" + RedisSentinel.PASSWORD + "@127.0.0.1:6379",
                 "tether.redis.timeout", Long.toString(TIMEOUT),
                 "tether.redis.ping-interval", "1000",
                 "tether.redis.health-interval", "250"));
@@ -48,12 +52,28 @@ class SentinelIT {
     @Test
     void aKilledPrimaryMeansFast503sThenRecoveryAfterPromotionAndNoDoubleIncr() throws Exception {
         Http http = new Http(Tether.base(url), null);
+        try (RespClient anonymous = sentinel.primary().client()) {
+            Object refused = anonymous.call("GET", "sentinel:counter");
+            assertTrue(refused instanceof RespClient.RespError e && e.message().startsWith("NOAUTH"),
+                    "the primary requires the password: " + refused);
+        }
         Http.Result ready = Report.awaitReady(new Http(Tether.management(url), null), 20_000);
         assertEquals(200, ready.status(), ready::toString);
         assertTrue(ready.body().contains("primary 127.0.0.1:" + sentinel.primary().port()), ready::toString);
+        // per-node gauges: the primary and, from its ROLE, the replica
+        NodeMetrics nodes = new NodeMetrics(new Http(Tether.management(url), null));
+        assertEquals(1.0, nodes.await("reachable", sentinel.primary(), 1, 5_000), "primary reachable");
+        assertEquals(1.0, nodes.await("master", sentinel.primary(), 1, 5_000), "primary is the master");
+        assertEquals(1.0, nodes.await("reachable", sentinel.replica(), 1, 5_000), "replica reachable");
+        assertEquals(0.0, nodes.await("master", sentinel.replica(), 0, 5_000), "replica is a replica");
+        Http.Result warm = http.post("redis", Http.command("SET", "sentinel:warm", "1"));
+        assertEquals(200, warm.status(), () -> warm + " " + warm.headers().map());
+        assertTrue(nodes.value("pool_open", sentinel.primary()) >= 1, "a pooled connection to the primary");
+        assertEquals(0.0, nodes.value("pool_open", sentinel.replica()), "no pool on the replica (commands go to the primary)");
 
         long killedAt;
         List<IncrTraffic.Outcome> all;
+        FailoverSubscriber subscriber = new FailoverSubscriber(Tether.base(url), null, "subscribe", "sentinel-news");
         IncrTraffic traffic = new IncrTraffic(http, i -> "sentinel:counter", 60_000);
         try {
             traffic.awaitCount(200, 20_000);
@@ -63,6 +83,12 @@ class SentinelIT {
         } finally {
             traffic.close(); // every request answered before counting
         }
+        try (subscriber) {
+            subscriber.receivesAfterPromotion(http, 20_000);
+        }
+        assertEquals(0.0, nodes.await("reachable", sentinel.primary(), 0, 5_000), "the killed primary reads unreachable");
+        assertEquals(1.0, nodes.await("master", sentinel.replica(), 1, 5_000), "the promoted replica reads master");
+        assertEquals(1.0, nodes.await("reachable", sentinel.replica(), 1, 5_000), "the promoted replica reachable");
         all = traffic.outcomes();
         Report report = Report.of(all, killedAt, TIMEOUT);
         System.out.println("Sentinel failover: " + report);
@@ -74,7 +100,7 @@ class SentinelIT {
         assertTrue(report.outageMillis() < 30_000, "recovered after " + report.outageMillis() + " ms");
 
         long value;
-        try (RespClient c = sentinel.replica().client()) {
+        try (RespClient c = sentinel.client(sentinel.replica())) {
             value = Long.parseLong(c.text("GET", "sentinel:counter"));
         }
         System.out.println("Sentinel failover: counter " + value + " after " + report.ok() + " successful INCRs, "

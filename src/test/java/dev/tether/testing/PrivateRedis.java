@@ -39,7 +39,8 @@ public final class PrivateRedis implements BeforeAllCallback, ParameterResolver 
                 field.set(null, server);
             }
             if (field.getType() == RedisCluster.class && Modifier.isStatic(field.getModifiers())) {
-                RedisCluster cluster = RedisCluster.start();
+                RedisCluster.Password password = field.getAnnotation(RedisCluster.Password.class);
+                RedisCluster cluster = RedisCluster.start(password == null ? null : password.value());
                 context.getStore(NAMESPACE).put(RedisCluster.class, (ExtensionContext.Store.CloseableResource) cluster::close);
                 field.setAccessible(true);
                 field.set(null, cluster);

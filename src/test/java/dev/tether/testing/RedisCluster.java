@@ -1,6 +1,10 @@
 package dev.tether.testing;
 
 import java.io.File;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,21 +24,40 @@ public final class RedisCluster implements AutoCloseable {
     /** ms without an answer before the cluster marks a node failed and promotes its replica. */
     public static final int NODE_TIMEOUT = 2000;
 
-    private final List<RedisServer> nodes = new ArrayList<>();
+    /** On the {@code RedisCluster} field: every node requires this password ({@code requirepass}, {@code masterauth}). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Password {
+        String value();
+    }
 
-    private RedisCluster() {
+    private final List<RedisServer> nodes = new ArrayList<>();
+    private final String password;
+
+    private RedisCluster(String password) {
+        this.password = password;
     }
 
     public static RedisCluster start() {
-        RedisCluster cluster = new RedisCluster();
+        return start(null);
+    }
+
+    /** {@code password}: null for none. */
+    public static RedisCluster start(String password) {
+        RedisCluster cluster = new RedisCluster(password);
         try {
             for (int port : ports(6)) {
-                cluster.nodes.add(RedisServer.startOn(port, "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT)));
+                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                        "nodes.conf", "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT)));
+                if (password != null) {
+                    args.addAll(List.of("--requirepass", password, "--masterauth", password));
+                }
+                cluster.nodes.add(RedisServer.startOn(port, args.toArray(String[]::new)));
             }
             List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             cluster.nodes.forEach(n -> command.add("127.0.0.1:" + n.port()));
             command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+            command.addAll(cluster.cliAuth());
             run(command, cluster.nodes.get(0).dir().resolve("create.log").toFile());
             cluster.awaitOk(30_000);
             return cluster;
@@ -55,6 +78,20 @@ public final class RedisCluster implements AutoCloseable {
 
     public List<RedisServer> nodes() {
         return nodes;
+    }
+
+    /** A RESP client on {@code node}, authenticated when the cluster has a password. */
+    public RespClient client(RedisServer node) {
+        RespClient c = node.client();
+        if (password != null) {
+            c.call("AUTH", password);
+        }
+        return c;
+    }
+
+    /** The arguments that give redis-cli the password ({@code -a …}), or none. */
+    public List<String> cliAuth() {
+        return password == null ? List.of() : List.of("--no-auth-warning", "-a", password);
     }
 
     /** The running masters now, as the first node that answers sees them (CLUSTER NODES). */
@@ -100,7 +137,7 @@ public final class RedisCluster implements AutoCloseable {
     public RespClient anyClient() {
         for (RedisServer node : nodes) {
             if (node.alive()) {
-                return node.client();
+                return client(node);
             }
         }
         throw new IllegalStateException("no node running");
@@ -116,7 +153,7 @@ public final class RedisCluster implements AutoCloseable {
                 if (!node.alive()) {
                     continue;
                 }
-                try (RespClient c = node.client()) {
+                try (RespClient c = client(node)) {
                     String info = new String((byte[]) c.call("CLUSTER", "INFO"), StandardCharsets.UTF_8);
                     if (!info.contains("cluster_state:ok")) {
                         ok = false;

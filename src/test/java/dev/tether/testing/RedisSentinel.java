@@ -13,12 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private Sentinel setup for one test class: a primary, one replica and three {@code redis-server --sentinel}
  * watching them (quorum 2, down after {@link #DOWN_AFTER} ms), all on free loopback ports, started and stopped by
- * this class by their processes. A field of this type in a {@link TetherIT} class is filled before the deployment.
+ * this class by their processes. The primary and the replica require {@link #PASSWORD} ({@code requirepass} and
+ * {@code masterauth}; the sentinels use it through {@code auth-pass} and need none themselves), as a production
+ * setup would. A field of this type in a {@link TetherIT} class is filled before the deployment.
  */
 public final class RedisSentinel implements AutoCloseable {
 
     public static final String MASTER = "tether-primary";
     public static final int DOWN_AFTER = 1000;
+    public static final String PASSWORD = "sentinel-s3cret";
 
     private final RedisServer primary;
     private final RedisServer replica;
@@ -31,8 +34,9 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     public static RedisSentinel start() {
-        RedisServer primary = RedisServer.start();
-        RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        RedisServer primary = RedisServer.start("--requirepass", PASSWORD, "--masterauth", PASSWORD);
+        RedisServer replica = RedisServer.start("--requirepass", PASSWORD, "--masterauth", PASSWORD,
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
         RedisSentinel setup = new RedisSentinel(primary, replica);
         try {
             for (int i = 0; i < 3; i++) {
@@ -63,6 +67,13 @@ public final class RedisSentinel implements AutoCloseable {
         return replica;
     }
 
+    /** A RESP client on {@code node} (the primary or the replica), authenticated. */
+    public RespClient client(RedisServer node) {
+        RespClient c = node.client();
+        c.call("AUTH", PASSWORD);
+        return c;
+    }
+
     /** The primary's port as the sentinels report it now (SENTINEL GET-MASTER-ADDR-BY-NAME). */
     public int reportedPrimaryPort() {
         try (RespClient c = new RespClient("127.0.0.1", sentinelPorts.get(0))) {
@@ -82,6 +93,7 @@ public final class RedisSentinel implements AutoCloseable {
                     "dir " + dir,
                     "sentinel resolve-hostnames no",
                     "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 2",
+                    "sentinel auth-pass " + MASTER + " " + PASSWORD,
                     "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER,
                     "sentinel failover-timeout " + MASTER + " 10000",
                     "sentinel parallel-syncs " + MASTER + " 1", ""));
@@ -107,7 +119,7 @@ public final class RedisSentinel implements AutoCloseable {
     private void awaitReplicaInSync(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (System.nanoTime() < deadline) {
-            try (RespClient c = replica.client()) {
+            try (RespClient c = client(replica)) {
                 String info = new String((byte[]) c.call("INFO", "replication"), java.nio.charset.StandardCharsets.UTF_8);
                 if (info.contains("master_link_status:up")) {
                     return;
