@@ -1,12 +1,18 @@
 package dev.tether.gateway.http;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * WildFly (Undertow): {@code HttpServletRequestImpl.getExchange().getConnection()} is the {@code ServerConnection},
- * which takes a {@code ServerConnection.CloseListener}. Undertow has no way to remove one, so the handle only
- * empties it: a keep-alive connection that serves many streams holds one small listener per stream until it closes.
+ * which takes a {@code ServerConnection.CloseListener}. Undertow suspends reads while an exchange runs, so a
+ * client's FIN would go unseen: the hook reads the raw connection itself (HTTP/1.1's {@code getChannel()}) and
+ * closes it on end of stream, an error, or any byte (a client that sends while its stream is open cannot be
+ * answered anyway). When the exchange ends Undertow sets its own read listener again. Undertow cannot remove a
+ * close listener, so the handle only empties it: a keep-alive connection holds one small listener per stream.
  */
 final class UndertowCloseHook implements CloseHook {
 
@@ -23,6 +29,42 @@ final class UndertowCloseHook implements CloseHook {
         Class<?> listenerType = Class.forName("io.undertow.server.ServerConnection$CloseListener", false, loader);
         AtomicReference<Runnable> action = new AtomicReference<>(closed);
         type.getMethod("addCloseListener", listenerType).invoke(connection, CloseHook.listener(listenerType, action));
+        readUntilClosed(connection);
         return () -> action.set(null);
+    }
+
+    private static void readUntilClosed(Object connection) throws ReflectiveOperationException {
+        Object source = CloseHook.call(CloseHook.call(connection, "getChannel"), "getSourceChannel");
+        ClassLoader xnio = source.getClass().getClassLoader();
+        Class<?> listenerType = Class.forName("org.xnio.ChannelListener", false, xnio);
+        Class<?> setterType = Class.forName("org.xnio.ChannelListener$Setter", false, xnio);
+        Object reader = Proxy.newProxyInstance(xnio, new Class<?>[] {listenerType}, (proxy, method, args) ->
+                switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "toString" -> "tether event stream close reader";
+                    default -> { // handleEvent(channel): readable
+                        readOrClose(args[0], connection);
+                        yield null;
+                    }
+                });
+        setterType.getMethod("set", listenerType).invoke(CloseHook.call(source, "getReadSetter"), reader);
+        source.getClass().getMethod("resumeReads").invoke(source);
+    }
+
+    private static void readOrClose(Object channel, Object connection) throws ReflectiveOperationException {
+        int read;
+        try {
+            read = (Integer) channel.getClass().getMethod("read", ByteBuffer.class).invoke(channel, ByteBuffer.allocate(1));
+        } catch (InvocationTargetException e) {
+            read = -1; // reset by the peer
+        }
+        if (read != 0) {
+            try {
+                connection.getClass().getMethod("close").invoke(connection); // its close listeners run
+            } catch (InvocationTargetException alreadyBroken) {
+                // closed anyway
+            }
+        }
     }
 }
