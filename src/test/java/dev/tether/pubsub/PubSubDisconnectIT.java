@@ -83,7 +83,9 @@ class PubSubDisconnectIT {
                 }
             }
             long gone = awaitSubscribers(1);
-            System.out.println(route + ": " + clients.size() + " closed streams gone in " + gone + " ms");
+            if (!Tether.onWildFly()) {
+                System.out.println(route + ": " + clients.size() + " closed streams gone in " + gone + " ms");
+            }
             assertTrue(gone <= WITHIN, route + ": the closed streams went after " + gone + " ms");
             assertEquals(1L, subscribedInRedis(resp, topic, pattern), "the one left keeps the Redis subscription");
             assertEquals(1L, resp.call("PUBLISH", channel, "still here"));

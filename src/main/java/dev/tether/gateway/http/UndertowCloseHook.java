@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * WildFly (Undertow): {@code HttpServletRequestImpl.getExchange().getConnection()} is the {@code ServerConnection},
  * which takes a {@code ServerConnection.CloseListener}. Undertow suspends reads while an exchange runs, so a
- * client's FIN would go unseen: the hook reads the raw connection itself (HTTP/1.1's {@code getChannel()}) and
- * closes it on end of stream, an error, or any byte (a client that sends while its stream is open cannot be
- * answered anyway). When the exchange ends Undertow sets its own read listener again. Undertow cannot remove a
+ * client's FIN would go unseen: the hook reads the socket itself (HTTP/1.1's {@code getChannel()} over
+ * {@code getOriginalSourceConduit()}, the request body being read by then) and closes the connection on end of
+ * stream, an error, or any byte (a client that sends while its stream is open cannot be answered anyway). When the
+ * exchange ends Undertow resets the channel's conduit and read listener to its own. Undertow cannot remove a
  * close listener, so the handle only empties it: a keep-alive connection holds one small listener per stream.
  */
 final class UndertowCloseHook implements CloseHook {
@@ -38,6 +39,11 @@ final class UndertowCloseHook implements CloseHook {
         ClassLoader xnio = source.getClass().getClassLoader();
         Class<?> listenerType = Class.forName("org.xnio.ChannelListener", false, xnio);
         Class<?> setterType = Class.forName("org.xnio.ChannelListener$Setter", false, xnio);
+        // the socket itself, not the request body's conduit (a read past a body's end answers -1); this also makes
+        // the channel the conduit's reader again (the servlet's request channel took it to read the body)
+        Class<?> conduitType = Class.forName("org.xnio.conduits.StreamSourceConduit", false, xnio);
+        source.getClass().getMethod("setConduit", conduitType).invoke(source,
+                CloseHook.call(connection, "getOriginalSourceConduit"));
         Object reader = Proxy.newProxyInstance(xnio, new Class<?>[] {listenerType}, (proxy, method, args) ->
                 switch (method.getName()) {
                     case "equals" -> proxy == args[0];
