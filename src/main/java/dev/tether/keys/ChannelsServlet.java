@@ -12,11 +12,9 @@ import dev.tether.gateway.http.Json;
 import dev.tether.gateway.http.TokenAuth;
 import dev.tether.gateway.http.EventStream;
 import dev.tether.pubsub.PubSub;
-import dev.tether.pubsub.Subscription;
 import dev.tether.pubsub.Topic;
 import dev.tether.support.Workers;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -92,36 +90,8 @@ public class ChannelsServlet extends HttpServlet {
         if (!EventStream.accepted(request.getHeader("Accept"))) {
             throw new HttpError(406, "this route answers Server-Sent Events: send Accept: text/event-stream");
         }
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // the stream's lifetime is pub/sub's (tether.pubsub.max-lifetime)
-        EventStream stream = new EventStream(async, workers);
-        async.addListener(stream);
-        Subscription subscription;
-        try {
-            subscription = pubsub.open(List.of(Topic.channel(channel)), ChannelEvents.INSTANCE, stream);
-        } catch (RuntimeException e) {
-            Failures.send(response, e instanceof IllegalArgumentException ? GatewayException.bad(e.getMessage()) : e);
-            async.complete();
-            return;
-        }
-        stream.bind(subscription);
-        subscription.ready().whenCompleteAsync((ok, failure) -> {
-            try {
-                if (failure != null) {
-                    Failures.send(response, failure);
-                    async.complete();
-                    return;
-                }
-                response.setStatus(200);
-                response.setContentType("text/event-stream");
-                response.setCharacterEncoding("UTF-8");
-                response.setHeader("Cache-Control", "no-cache");
-                response.setHeader("X-Accel-Buffering", "no");
-                stream.start(subscription, response.getOutputStream());
-            } catch (IOException | RuntimeException e) {
-                stream.abort();
-            }
-        }, workers);
+        EventStream.serve(request, response, pubsub, List.of(Topic.channel(channel)), ChannelEvents.INSTANCE,
+                EventStream.SSE, workers);
     }
 
     private Access access(HttpServletRequest request) {

@@ -106,7 +106,7 @@ class PubSubIT {
             // keep-alive comments while idle
             assertEquals(": keep-alive", news.next(e -> e.startsWith(":"), T));
         }
-        // gone clients are noticed at the next write (a keep-alive at most) and unsubscribed in Redis
+        // gone clients are cleaned up at once and unsubscribed in Redis (PubSubDisconnectIT times it)
         awaitNumsub("news", 0);
         awaitNumsub("a", 0);
         awaitNumsub("news:*", -1);

@@ -44,10 +44,10 @@ class PubSubLimitsIT {
                 "tether.pubsub.max-subscribers", "2",
                 "tether.pubsub.max-channels", "3",
                 "tether.pubsub.max-lifetime", "3000",
-                "tether.pubsub.keep-alive", "500")); // closed streams are noticed within half a second
+                "tether.pubsub.keep-alive", "500"));
     }
 
-    /** Each test starts with no stream and no channel left from another (closed streams go at their next write). */
+    /** Each test starts with no stream and no channel left from another (closed streams go at once). */
     @BeforeEach
     void setUp() {
         base = Tether.base(url);
@@ -83,7 +83,7 @@ class PubSubLimitsIT {
                 assertTrue(error.contains("tether.pubsub.max-subscribers 2"), error);
             }
         }
-        // the closed streams are noticed at their next write (the lifetime's final event at the latest)
+        // the closed streams are cleaned up at once; admitted again as soon as the count says so
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
             try (SseClient again = SseClient.open(base, "redis/subscribe/x", TOKEN, "[]")) {

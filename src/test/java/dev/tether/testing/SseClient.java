@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 /**
  * A raw HTTP/1.1 Server-Sent Events client over a plain socket, independent of the code under test: it sends one
  * request, reads the status and headers, then (for a 200) decodes the chunked body into events, one string per
- * event (its lines joined with \n, comments included). {@link #paused} streams read nothing until
+ * event (its lines joined with \n, comments included); a chunked stream of another type (Webdis's pub/sub) gives
+ * one event per chunk. {@link #paused} streams read nothing until
  * {@link #resume()}, with a small receive buffer, to play a subscriber that stopped reading.
  */
 public final class SseClient implements AutoCloseable {
@@ -142,6 +143,16 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    /** Closes with a TCP reset (SO_LINGER 0) instead of a FIN: a client that crashed or lost its network. */
+    public void abort() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        close();
+    }
+
     @Override
     public void close() {
         try {
@@ -176,6 +187,8 @@ public final class SseClient implements AutoCloseable {
 
     private void readEvents() {
         ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        String type = header("Content-Type");
+        boolean sse = type != null && type.startsWith("text/event-stream");
         try {
             while (true) {
                 synchronized (gate) {
@@ -187,9 +200,14 @@ public final class SseClient implements AutoCloseable {
                 if (size == 0) {
                     break;
                 }
-                pending.write(in.readNBytes(size));
+                byte[] chunk = in.readNBytes(size);
                 line();
-                split(pending);
+                if (sse) {
+                    pending.write(chunk);
+                    split(pending);
+                } else {
+                    events.add(new String(chunk, StandardCharsets.UTF_8));
+                }
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             // the stream ended or broke: END below

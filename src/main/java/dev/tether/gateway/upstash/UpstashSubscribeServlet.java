@@ -1,6 +1,5 @@
 package dev.tether.gateway.upstash;
 
-import dev.tether.gateway.Access;
 import dev.tether.gateway.CommandPolicy;
 import dev.tether.gateway.GatewayException;
 import dev.tether.gateway.http.BodyLimit;
@@ -12,7 +11,6 @@ import dev.tether.gateway.http.HttpLimits;
 import dev.tether.gateway.http.RequestPaths;
 import dev.tether.gateway.http.TokenAuth;
 import dev.tether.pubsub.PubSub;
-import dev.tether.pubsub.Subscription;
 import dev.tether.pubsub.Topic;
 import dev.tether.support.Jsonp;
 import dev.tether.support.Workers;
@@ -21,7 +19,6 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -91,36 +88,7 @@ public class UpstashSubscribeServlet extends HttpServlet {
                 method.equals("POST") ? BodyLimit.read(request.getInputStream(), request.getContentLengthLong(),
                         limits.maxBody()) : null);
 
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // the stream's lifetime is pub/sub's (tether.pubsub.max-lifetime)
-        EventStream stream = new EventStream(async, workers);
-        async.addListener(stream);
-        Subscription subscription;
-        try {
-            subscription = pubsub.open(topics, UpstashEvents.INSTANCE, stream);
-        } catch (RuntimeException e) {
-            Failures.send(response, e instanceof IllegalArgumentException ? GatewayException.bad(e.getMessage()) : e);
-            async.complete();
-            return;
-        }
-        stream.bind(subscription);
-        subscription.ready().whenCompleteAsync((ok, failure) -> {
-            try {
-                if (failure != null) {
-                    Failures.send(response, failure);
-                    async.complete();
-                    return;
-                }
-                response.setStatus(200);
-                response.setContentType("text/event-stream");
-                response.setCharacterEncoding("UTF-8");
-                response.setHeader("Cache-Control", "no-cache");
-                response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
-                stream.start(subscription, response.getOutputStream());
-            } catch (IOException | RuntimeException e) {
-                stream.abort();
-            }
-        }, workers);
+        EventStream.serve(request, response, pubsub, topics, UpstashEvents.INSTANCE, EventStream.SSE, workers);
     }
 
     /** The channels: the raw rest of the path (percent-decoded), then the JSON body's strings. */

@@ -8,12 +8,10 @@ import dev.tether.gateway.http.EventStream;
 import dev.tether.gateway.http.HttpError;
 import dev.tether.gateway.http.HttpLimits;
 import dev.tether.pubsub.PubSub;
-import dev.tether.pubsub.Subscription;
 import dev.tether.pubsub.Topic;
 import dev.tether.redis.Reply;
 import dev.tether.support.Workers;
 import jakarta.inject.Inject;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -137,43 +135,10 @@ public class WebdisServlet extends HttpServlet {
             throw new HttpError(400, "no channel: use /webdis/" + parsed.name() + "/<channel>");
         }
         boolean raw = parsed.format() == WebdisFormat.RAW;
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0); // the stream's lifetime is pub/sub's (tether.pubsub.max-lifetime)
-        EventStream stream = new EventStream(async, workers, true);
-        async.addListener(stream);
-        Subscription subscription;
-        try {
-            subscription = pubsub.open(topics, WebdisEvents.of(parsed.name(), parsed.jsonp(), raw), stream);
-        } catch (RuntimeException e) {
-            sendQuietly(response, e instanceof IllegalArgumentException ? new HttpError(400, e.getMessage()) : e);
-            async.complete();
-            return;
-        }
-        stream.bind(subscription);
-        subscription.ready().whenCompleteAsync((ok, failure) -> {
-            try {
-                if (failure != null) {
-                    WebdisFailures.send(response, failure);
-                    async.complete();
-                    return;
-                }
-                response.setStatus(200);
-                response.setContentType(raw ? "binary/octet-stream" : "application/json");
-                response.setHeader("Cache-Control", "no-cache");
-                response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
-                stream.start(subscription, response.getOutputStream());
-            } catch (IOException | RuntimeException e) {
-                stream.abort();
-            }
-        }, workers);
-    }
-
-    private static void sendQuietly(HttpServletResponse response, RuntimeException e) {
-        try {
-            WebdisFailures.send(response, e);
-        } catch (IOException clientGone) {
-            // nothing to tell
-        }
+        EventStream.Dialect dialect = new EventStream.Dialect(raw ? "binary/octet-stream" : "application/json", true,
+                WebdisFailures::send); // one chunk per message, as Webdis's Comet clients expect
+        EventStream.serve(request, response, pubsub, topics, WebdisEvents.of(parsed.name(), parsed.jsonp(), raw),
+                dialect, workers);
     }
 
     /** The raw (still percent-encoded) path after /webdis. */
