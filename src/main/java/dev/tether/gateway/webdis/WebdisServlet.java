@@ -158,7 +158,8 @@ public class WebdisServlet extends HttpServlet {
                     return;
                 }
                 response.setStatus(200);
-                response.setContentType(raw ? "binary/octet-stream" : "application/json");
+                response.setContentType(raw ? "binary/octet-stream"
+                        : parsed.format() == WebdisFormat.JSON && parsed.type() != null ? parsed.type() : "application/json");
                 response.setHeader("Cache-Control", "no-cache");
                 response.setHeader("X-Accel-Buffering", "no"); // nginx: do not buffer the stream
                 stream.start(subscription, response.getOutputStream());
