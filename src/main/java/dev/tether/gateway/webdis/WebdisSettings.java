@@ -34,6 +34,10 @@ public class WebdisSettings {
     int wsOutbox;
 
     @Inject
+    @ConfigProperty(name = "tether.webdis.ws-pending", defaultValue = "1000")
+    int wsPending;
+
+    @Inject
     @ConfigProperty(name = "tether.webdis.ws-outbox-bytes", defaultValue = "4194304")
     long wsOutboxBytes;
 
@@ -65,6 +69,11 @@ public class WebdisSettings {
     /** Frames queued for one socket (replies and messages) before it is closed as too slow (1008). */
     public int wsOutbox() {
         return wsOutbox;
+    }
+
+    /** Commands received on one socket and not yet answered (they run in order) before it is closed (1008). */
+    public int wsPending() {
+        return wsPending;
     }
 
     /** Characters (bytes for binary frames) queued for one socket before it is closed as too slow (1008). */

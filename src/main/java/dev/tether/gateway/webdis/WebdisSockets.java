@@ -39,8 +39,8 @@ import java.util.function.Supplier;
  * The logic of the Webdis WebSocket. A frame is a command: a JSON array on {@code .json}, a RESP array on
  * {@code .raw} (as Webdis reads it; a JSON array there too). It is checked as over HTTP (ACL, policy, token) and
  * run after the socket's previous command; its reply leaves in command order through a bounded outbox: one send in
- * flight, and over {@code ws-outbox} frames (or commands waiting) or {@code ws-outbox-bytes} the socket is closed
- * (1008) as too slow. A frame over
+ * flight, and over {@code ws-outbox} frames or {@code ws-outbox-bytes} waiting, or {@code ws-pending} commands not
+ * yet answered, the socket is closed (1008) as too slow. A frame over
  * {@code ws-max-frame} bytes closes it (1009); a command over {@code ws-rate} per second is not run and gets an
  * error frame. Errors are frames in Webdis's shape: {@code {"error":true,"message":…,"http_status":…}} or
  * {@code -ERR …}. SUBSCRIBE/PSUBSCRIBE open a shared subscription whose events go to the same outbox.
@@ -329,11 +329,11 @@ public class WebdisSockets {
     /**
      * Runs a socket's commands one after another, as on the single Redis connection Webdis gives a socket (the
      * pool would let a later command overtake an earlier one), and sends their replies (errors included) in that
-     * order; a failed step never stops the chain. Over {@code ws-outbox} commands waiting the socket is closed.
+     * order; a failed step never stops the chain. Over {@code ws-pending} commands waiting the socket is closed.
      */
     private void ordered(Connection c, Supplier<CompletionStage<Outgoing>> step) {
         synchronized (c) {
-            if (c.pending < settings.wsOutbox()) {
+            if (c.pending < settings.wsPending()) {
                 c.pending++;
                 c.last = c.last.thenCompose(v -> c.closed ? CompletableFuture.<Outgoing>completedFuture(null) : step.get())
                         .exceptionally(e -> error(c, e))
@@ -348,8 +348,8 @@ public class WebdisSockets {
                 return;
             }
         }
-        c.close(CloseReason.CloseCodes.VIOLATED_POLICY, "too slow: more than " + settings.wsOutbox()
-                + " commands waiting (tether.webdis.ws-outbox)");
+        c.close(CloseReason.CloseCodes.VIOLATED_POLICY, "too slow: more than " + settings.wsPending()
+                + " commands waiting (tether.webdis.ws-pending)");
     }
 
     private void subscribe(Connection c, Command command, String name) {

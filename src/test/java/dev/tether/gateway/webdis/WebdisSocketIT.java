@@ -36,6 +36,7 @@ class WebdisSocketIT {
     static final int MAX_FRAME = 1024;
     static final int RATE = 10;
     static final int OUTBOX = 16;
+    static final int PENDING = 40;
     static RedisServer redis;
 
     @ArquillianResource
@@ -49,7 +50,8 @@ class WebdisSocketIT {
                 "tether.redis.url", redis.url(), // no token: loopback callers
                 "tether.webdis.ws-max-frame", Integer.toString(MAX_FRAME),
                 "tether.webdis.ws-rate", Integer.toString(RATE),
-                "tether.webdis.ws-outbox", Integer.toString(OUTBOX)));
+                "tether.webdis.ws-outbox", Integer.toString(OUTBOX),
+                "tether.webdis.ws-pending", Integer.toString(PENDING)));
     }
 
     @BeforeEach
@@ -114,6 +116,23 @@ class WebdisSocketIT {
             ws.text("[\"INCR\",\"rate\"]");
             assertEquals("{\"INCR\":" + (ran + 1) + "}", ws.nextText());
             assertFalse(ws.closed.isDone());
+        }
+    }
+
+    @Test
+    void commandsPilingUpBehindABlockingOneClose1008() throws Exception {
+        try (WebdisClient ws = WebdisClient.open(url, ".json", false)) {
+            ws.text("[\"BLPOP\",\"never\",\"5\"]"); // the socket's next commands wait for it, in order
+            try {
+                for (int i = 0; i < PENDING + 5 && !ws.closed.isDone(); i++) {
+                    ws.text("[\"PING\"]");
+                }
+            } catch (java.util.concurrent.CompletionException closedMeanwhile) {
+                // the server closed while the last PINGs were being sent
+            }
+            WebdisClient.Closed closed = ws.closing();
+            assertEquals(1008, closed.code(), closed::toString);
+            assertEquals("too slow: more than " + PENDING + " commands waiting (tether.webdis.ws-pending)", closed.reason());
         }
     }
 
