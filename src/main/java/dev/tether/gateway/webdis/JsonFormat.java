@@ -17,7 +17,7 @@ final class JsonFormat implements WebdisFormat {
 
     @Override
     public Rendered render(WebdisRequest request, Reply reply) {
-        return new Rendered(200, "application/json", bytes(request.name(), request.command().name(), reply,
+        return new Rendered(200, request.type() != null ? request.type() : "application/json", bytes(request.name(), request.command().name(), reply,
                 request.jsonp()));
     }
 

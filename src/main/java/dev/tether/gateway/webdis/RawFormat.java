@@ -4,7 +4,11 @@ import dev.tether.redis.Reply;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Webdis's {@code .raw} (formats/raw.c): the reply as Redis sent it, RESP bytes, {@code binary/octet-stream}. */
+/**
+ * Webdis's {@code .raw} (formats/raw.c): the reply in RESP, {@code binary/octet-stream}; as in Webdis an integer
+ * inside an array is a bulk string. Unlike Webdis, a nil or a nested array inside an array is written out too
+ * (Webdis leaves it out but still counts it, which leaves its RESP short).
+ */
 final class RawFormat implements WebdisFormat {
 
     @Override
@@ -35,7 +39,8 @@ final class RawFormat implements WebdisFormat {
         } else if (reply instanceof Reply.Array a) {
             line(out, "*" + a.items().size());
             for (Reply item : a.items()) {
-                write(out, item);
+                // an integer in an array goes out as a bulk string, as Webdis's raw_array writes it
+                write(out, item instanceof Reply.Int n ? new Reply.Bulk(Long.toString(n.value()).getBytes(StandardCharsets.US_ASCII)) : item);
             }
         }
     }

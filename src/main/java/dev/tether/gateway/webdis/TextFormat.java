@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Webdis's {@code .txt} and custom types (formats/custom-type.c): the value itself with the extension's
- * Content-Type ({@code .html}, {@code .png}, …) or {@code ?type=}. A list's items are joined by {@code ?sep=}
- * (nothing by default); a status is {@code +TEXT}, an error {@code -ERR …}; nil answers 404 with no body.
+ * Content-Type ({@code .html}, {@code .png}, …) or {@code ?type=}. A list's strings are joined by {@code ?sep=}
+ * (nothing by default; its other items are left out, as in Webdis); a status is {@code +TEXT}, an error
+ * {@code -ERR …}; nil answers 404 with no body.
  */
 final class TextFormat implements WebdisFormat {
 
@@ -18,12 +19,13 @@ final class TextFormat implements WebdisFormat {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(32);
         if (reply instanceof Reply.Array a) {
+            // as Webdis's custom_array: only bulk strings, each but the array's first item preceded by the separator
             byte[] sep = request.sep().getBytes(StandardCharsets.UTF_8);
             for (int i = 0; i < a.items().size(); i++) {
-                if (i > 0) {
-                    out.writeBytes(sep);
+                if (a.items().get(i) instanceof Reply.Bulk b) {
+                    out.writeBytes(i > 0 ? sep : new byte[0]);
+                    out.writeBytes(b.bytes());
                 }
-                scalar(out, a.items().get(i));
             }
         } else {
             scalar(out, reply);
@@ -41,6 +43,5 @@ final class TextFormat implements WebdisFormat {
         } else if (reply instanceof Reply.Error e) {
             out.writeBytes(("-" + e.message()).getBytes(StandardCharsets.UTF_8));
         }
-        // nil and nested arrays inside a list: nothing
     }
 }

@@ -41,6 +41,11 @@ final class WebdisFailures {
         Failures.send(response, status, t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
     }
 
+    /** The status a failure would get over HTTP, for the WebSocket's error frames ({@code http_status}). */
+    static int statusOf(Throwable failure) {
+        return status(Failures.classify(failure));
+    }
+
     /** The message of a failure, for the WebSocket's error frames. */
     static String message(Throwable failure) {
         Throwable t = Failures.classify(failure);

@@ -2,7 +2,6 @@ package dev.tether.gateway.webdis;
 
 import dev.tether.redis.Reply;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 
 /** One Webdis output format (src/formats/ in Webdis): a Redis reply to the bytes, status and type of the answer. */
@@ -19,21 +18,24 @@ public interface WebdisFormat {
     WebdisFormat TEXT = new TextFormat();
     WebdisFormat MSGPACK = new MsgpackFormat();
 
-    /** The extensions Webdis knows; any other ".x" stays part of the last argument, as in Webdis. */
+    /**
+     * The extensions Webdis knows (cmd.c, case-sensitive) and their Content-Type; any other ".x" stays part of the
+     * last argument, as in Webdis. {@code .js} is the JSON reply served as JavaScript (for JSONP), as in Webdis.
+     */
     Map<String, String> EXTENSIONS = Map.ofEntries(
             Map.entry("json", "application/json"), Map.entry("raw", "binary/octet-stream"),
-            Map.entry("txt", "text/plain"), Map.entry("msg", "application/x-msgpack"),
-            Map.entry("html", "text/html"), Map.entry("xhtml", "application/xhtml+xml"),
+            Map.entry("msg", "application/x-msgpack"), Map.entry("bin", "binary/octet-stream"),
+            Map.entry("txt", "text/plain"), Map.entry("html", "text/html"), Map.entry("xhtml", "application/xhtml+xml"),
             Map.entry("xml", "text/xml"), Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"), Map.entry("css", "text/css"), Map.entry("js", "application/javascript"));
+            Map.entry("jpeg", "image/jpeg"), Map.entry("js", "application/javascript"), Map.entry("css", "text/css"));
 
-    /** The format for a known extension (lower case), or null. */
+    /** The format for a known extension, or null. */
     static WebdisFormat forExtension(String ext) {
-        return switch (ext.toLowerCase(Locale.ROOT)) {
-            case "json" -> JSON;
+        return switch (ext) {
+            case "json", "js" -> JSON;
             case "raw" -> RAW;
             case "msg" -> MSGPACK;
-            default -> EXTENSIONS.containsKey(ext.toLowerCase(Locale.ROOT)) ? TEXT : null;
+            default -> EXTENSIONS.containsKey(ext) ? TEXT : null;
         };
     }
 

@@ -41,7 +41,7 @@ final class WebdisRequests {
             WebdisFormat known = WebdisFormat.forExtension(ext);
             if (known != null) {
                 format = known;
-                type = WebdisFormat.EXTENSIONS.get(ext.toLowerCase(java.util.Locale.ROOT));
+                type = WebdisFormat.EXTENSIONS.get(ext);
                 text = text.substring(0, dot);
             }
         }

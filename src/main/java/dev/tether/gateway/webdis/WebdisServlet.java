@@ -135,7 +135,9 @@ public class WebdisServlet extends HttpServlet {
             throw new HttpError(400, "no channel: use /webdis/" + parsed.name() + "/<channel>");
         }
         boolean raw = parsed.format() == WebdisFormat.RAW;
-        EventStream.Dialect dialect = new EventStream.Dialect(raw ? "binary/octet-stream" : "application/json", true,
+        String type = raw ? "binary/octet-stream"
+                : parsed.format() == WebdisFormat.JSON && parsed.type() != null ? parsed.type() : "application/json";
+        EventStream.Dialect dialect = new EventStream.Dialect(type, true,
                 WebdisFailures::send); // one chunk per message, as Webdis's Comet clients expect
         EventStream.serve(request, response, pubsub, topics, WebdisEvents.of(parsed.name(), parsed.jsonp(), raw),
                 dialect, workers);

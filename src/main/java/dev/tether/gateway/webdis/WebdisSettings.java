@@ -33,6 +33,18 @@ public class WebdisSettings {
     @ConfigProperty(name = "tether.webdis.ws-outbox", defaultValue = "1000")
     int wsOutbox;
 
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-pending", defaultValue = "1000")
+    int wsPending;
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-outbox-bytes", defaultValue = "4194304")
+    long wsOutboxBytes;
+
+    @Inject
+    @ConfigProperty(name = "tether.webdis.ws-send-timeout", defaultValue = "10000")
+    long wsSendTimeout;
+
     /** Arguments in one command; more get 400. */
     public int maxArgs() {
         return maxArgs;
@@ -49,7 +61,7 @@ public class WebdisSettings {
         return wsMaxFrame;
     }
 
-    /** Commands per second one socket may send (a burst of as many); faster gets an error reply per command. */
+    /** Commands per second one socket may send (a burst of as many); one over gets an error frame, not run. */
     public int wsRate() {
         return wsRate;
     }
@@ -57,5 +69,20 @@ public class WebdisSettings {
     /** Frames queued for one socket (replies and messages) before it is closed as too slow (1008). */
     public int wsOutbox() {
         return wsOutbox;
+    }
+
+    /** Commands received on one socket and not yet answered (they run in order) before it is closed (1008). */
+    public int wsPending() {
+        return wsPending;
+    }
+
+    /** Characters (bytes for binary frames) queued for one socket before it is closed as too slow (1008). */
+    public long wsOutboxBytes() {
+        return wsOutboxBytes;
+    }
+
+    /** Milliseconds one frame may take to be written before the socket is closed. */
+    public long wsSendTimeout() {
+        return wsSendTimeout;
     }
 }

@@ -14,9 +14,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Webdis's WebSocket at {@code /webdis/.json} and {@code /webdis/.raw}: each text frame a JSON array command,
- * each reply a frame in the HTTP reply's shape (JSON, or RESP for .raw), in order; SUBSCRIBE streams messages on
- * the socket. The origin and the credentials are checked before the upgrade ({@link WebdisSocketFilter}); all
+ * Webdis's WebSocket at {@code /webdis/.json} and {@code /webdis/.raw}: each frame a command (a JSON array; on
+ * .raw a RESP array, as Webdis reads it), each reply a frame in the HTTP reply's shape (JSON, or RESP for .raw), in
+ * order; SUBSCRIBE streams messages on the socket. The origin and the credentials are checked before the upgrade ({@link WebdisSocketFilter}); all
  * logic lives in {@link WebdisSockets}, one instance of this class per connection.
  */
 @ServerEndpoint("/webdis/{format}")
@@ -47,6 +47,14 @@ public class WebdisSocket {
     /** A hard cap of what the container buffers; the configured, smaller limit is applied by WebdisSockets. */
     @OnMessage(maxMessageSize = 1 << 20)
     public void text(String frame) {
+        if (connection != null) {
+            sockets.message(connection, frame);
+        }
+    }
+
+    /** Binary frames: RESP commands with binary-safe arguments on .raw (Webdis reads every frame alike). */
+    @OnMessage(maxMessageSize = 1 << 20)
+    public void binary(byte[] frame) {
         if (connection != null) {
             sockets.message(connection, frame);
         }

@@ -35,6 +35,12 @@ class WebdisRequestsTest {
         assertSame(WebdisFormat.JSON, db.format());
         assertEquals("a/b.c d", parse("/SET/a%2fb%2ec+d/v", null).command().text(0));
         assertSame(WebdisFormat.RAW, parse("/PING.raw", null).format());
+        assertEquals("k.JSON", parse("/GET/k.JSON", null).command().text(0)); // extensions are case-sensitive
+        WebdisRequest js = parse("/GET/k.js", null); // JSON served as JavaScript, as Webdis
+        assertSame(WebdisFormat.JSON, js.format());
+        assertEquals("application/javascript", js.type());
+        assertSame(WebdisFormat.TEXT, parse("/GET/k.bin", null).format());
+        assertEquals("binary/octet-stream", parse("/GET/k.bin", null).type());
         assertEquals("cb", parse("/GET/k", "callback=cb").jsonp());
         assertEquals("image/svg+xml", parse("/GET/k", "type=image/svg%2Bxml").type());
         assertEquals("", parse("/SET/k/", null).command().text(1)); // an empty argument, as Webdis
