@@ -81,6 +81,20 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP (true) or SIGCONT (false): the process freezes as a lagging instance would, its sockets open. */
+    public void freeze(boolean stop) {
+        try {
+            Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void kill() {
         if (process.isAlive()) {
             process.destroyForcibly();
