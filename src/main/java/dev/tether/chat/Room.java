@@ -16,8 +16,9 @@ import org.redisson.api.stream.StreamMessageId;
  * A room on this instance: its names, members and pending presence changes, and two queues of steps (messages to
  * store; joins to admit, messages read back from the stream to deliver, presence to flush), each taken in batches
  * by one worker at a time. The room's Redis stream is the order of record: a client's message is stored (XADD) and
- * reaches every member, its sender included, only when the instance's {@link RoomFeed} reads it back, so every
- * instance delivers the same messages in the same order. A Join reads the history up to what the members got so
+ * reaches every member, its sender included, only once stored and in stream order (at once when it directly follows
+ * what was delivered here, else when the instance's {@link RoomFeed} reads it), so every instance delivers the same
+ * messages in the same order. A Join reads the history up to what the members got so
  * far ({@link #delivered}), so history and live messages neither overlap nor leave a gap.
  */
 final class Room {

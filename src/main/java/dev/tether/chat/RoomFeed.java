@@ -119,11 +119,6 @@ public class RoomFeed {
             if (stopped) {
                 return;
             }
-            RedisConnection c = connection;
-            if (c == null || !c.isActive()) {
-                connect();
-                return;
-            }
             long g = generation.get();
             Map<Integer, List<Room>> bySlot = new LinkedHashMap<>();
             boolean held = false;
@@ -144,6 +139,11 @@ public class RoomFeed {
                 if (generation.get() != g && running.compareAndSet(false, true)) {
                     execute(this::loop);
                 }
+                return;
+            }
+            RedisConnection c = connection;
+            if (c == null || !c.isActive()) {
+                connect();
                 return;
             }
             if (bySlot.isEmpty()) { // every room here is held back: look again shortly

@@ -11,10 +11,12 @@ import org.redisson.api.stream.StreamMessageId;
 
 /**
  * Runs a room's batches, one at a time per room and lane (its Appends in one, the rest in the other): the batch's
- * Redis commands (XADDs, or history reads) as one pipeline, then its events in order, each stretch of them broadcast as one frame encoded once (a single event
- * object, or a JSON array of events) to the members of that moment. Messages are broadcast only as the feed reads
- * them back from the stream (Deliver steps), so a stored message is the only kind that is ever shown. A Join cuts
- * the stretch: the messages delivered before it go to the members without it, those after to the members with it.
+ * Redis commands (XADDs, or history reads) as one pipeline, then its events in order, each stretch of them broadcast
+ * as one frame encoded once (a single event object, or a JSON array of events) to the members of that moment. Only
+ * stored messages are broadcast, in stream order (Deliver steps): one this instance stored goes out at once when
+ * the entry before it is the last one delivered here (the XADD answers that id), else, like every other
+ * instance's, when the feed reads it. A Join cuts the stretch: the messages delivered before it go to the members
+ * without it, those after to the members with it.
  */
 final class RoomWorker {
 
