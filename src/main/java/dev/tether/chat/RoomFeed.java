@@ -357,6 +357,14 @@ public class RoomFeed {
             return;
         }
         room.read = messages.get(messages.size() - 1).streamId();
+        // what this instance stored and broadcast already (the direct path) needs no second pass through the worker
+        StreamMessageId delivered = room.delivered;
+        if (gapAfter == null && delivered != null) {
+            messages.removeIf(m -> ChatStore.compare(m.streamId(), delivered) <= 0);
+            if (messages.isEmpty()) {
+                return;
+            }
+        }
         room.backlog.addAndGet(messages.size());
         hub.deliver(room, messages, gapAfter, start::add);
     }
