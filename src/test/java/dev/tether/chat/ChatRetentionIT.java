@@ -66,6 +66,7 @@ class ChatRetentionIT {
                 ChatSocket bob = ChatSocket.joined(b.base(), "lag", "bob")) {
             bob.say("before");
             String before = next(alice, "message", Duration.ofSeconds(10)).getString("id");
+            assertEquals(before, next(bob, "message", Duration.ofSeconds(10)).getString("id")); // bob's own, acknowledged
             a.freeze(true); // A reads nothing while bob sends four times what the stream keeps
             List<String> sent = new ArrayList<>();
             try {
@@ -122,7 +123,8 @@ class ChatRetentionIT {
                 ChatSocket bob = ChatSocket.joined(b.base(), "idle", "bob");
                 RespClient resp = redis.client()) {
             alice.say("hello");
-            next(bob, "message", Duration.ofSeconds(10));
+            assertEquals("hello", next(alice, "message", Duration.ofSeconds(10)).getString("text")); // her own
+            assertEquals("hello", next(bob, "message", Duration.ofSeconds(10)).getString("text"));
             long ttl = (Long) resp.call("PTTL", ChatStore.key("idle"));
             assertTrue(ttl > 0 && ttl <= ROOM_EXPIRY, "stream PTTL " + ttl);
             long online = (Long) resp.call("PTTL", ChatPresence.onlineKey("idle"));
