@@ -104,6 +104,7 @@ public final class PayaraProcess implements AutoCloseable {
     private void awaitLive(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue());
@@ -114,8 +115,9 @@ public final class PayaraProcess implements AutoCloseable {
                 if (r.statusCode() == 200) {
                     return;
                 }
-            } catch (IOException notYet) {
-                // not listening yet
+                last = "HTTP " + r.statusCode();
+            } catch (IOException notYet) { // not listening yet
+                last = notYet.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -123,6 +125,7 @@ public final class PayaraProcess implements AutoCloseable {
             RedisServer.sleep(250);
         }
         kill();
-        throw new IllegalStateException("Payara Micro did not answer /health/live within " + timeout.toSeconds() + " s");
+        throw new IllegalStateException("Payara Micro (port " + port + ") did not answer /health/live within "
+                + timeout.toSeconds() + " s; last: " + last);
     }
 }
