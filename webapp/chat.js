@@ -119,6 +119,9 @@ function handle(room, frame) {
     case 'message':
       addMessage(room, frame, true);
       break;
+    case 'gap': // the server fell behind further than the room's stream keeps: messages in between are lost
+      appendNotice(room.list, 'Some messages could not be delivered (the server fell behind) and are no longer available.', true);
+      break;
     case 'join': // presence changes come batched per room; a join already in the list (ours) is no news
       if (room.users.has(frame.name)) break;
       room.users.add(frame.name);

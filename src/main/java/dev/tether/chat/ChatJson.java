@@ -71,6 +71,15 @@ final class ChatJson {
         return Jsonp.PROVIDER.createObjectBuilder().add("type", "status").add("redis", up ? "up" : "down").build().toString();
     }
 
+    /**
+     * Messages after {@code after} and before {@code next} were trimmed from the stream before this instance read
+     * them (it lagged beyond the stream's retention): they will not arrive.
+     */
+    static String gap(String after, String next) {
+        return Jsonp.PROVIDER.createObjectBuilder().add("type", "gap").add("after", after).add("next", next)
+                .build().toString();
+    }
+
     static String message(ChatMessage m) {
         return messageObject(m).build().toString();
     }

@@ -104,12 +104,15 @@ public class ChatPresence {
     /** A client was admitted to the room here. */
     void joined(Room room, ChatClient client) {
         try {
-            connector.client().<String, String>getMap(onlineKey(room.name), StringCodec.INSTANCE)
-                    .fastPutAsync(field(client), client.name).whenComplete((ok, error) -> {
-                        if (client.isClosed()) { // it left meanwhile: its HDEL may have gone first
-                            left(room.name, client);
-                        }
-                    });
+            RBatch batch = batch(); // with its expiry at once: an instance may die before its next heartbeat
+            RMapAsync<String, String> online = batch.getMap(onlineKey(room.name), StringCodec.INSTANCE);
+            online.fastPutAsync(field(client), client.name);
+            online.expireAsync(Duration.ofMillis(hub.settings().instanceExpiry() * 2));
+            batch.executeAsync().whenComplete((ok, error) -> {
+                if (client.isClosed()) { // it left meanwhile: its HDEL may have gone first
+                    left(room.name, client);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "chat presence: join not written (the heartbeat writes it)", e);
         }

@@ -1,6 +1,7 @@
 package dev.tether.chat;
 
 import static dev.tether.support.ConfigValues.positive;
+import static dev.tether.support.ConfigValues.positiveLong;
 
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,9 @@ public record ChatSettings(
         int roomQueue,
         long feedBlock,
         long presenceSync,
-        long instanceExpiry) {
+        long instanceExpiry,
+        long roomExpiry,
+        long clusterPoll) {
 
     public static ChatSettings from(Config config) {
         int maxText = positive(config, "tether.chat.max-text-length", 4096);
@@ -51,7 +54,9 @@ public record ChatSettings(
                 positive(config, "tether.chat.room-queue", 1000),
                 positive(config, "tether.chat.feed-block", 2000),
                 positive(config, "tether.chat.presence-sync", 1000),
-                positive(config, "tether.chat.instance-expiry", 30_000));
+                positive(config, "tether.chat.instance-expiry", 30_000),
+                positiveLong(config, "tether.chat.room-expiry", 7L * 24 * 3600 * 1000),
+                positive(config, "tether.chat.cluster-poll", 10));
     }
 
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RStreamAsync;
-import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.api.stream.StreamInfo;
 import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
@@ -28,6 +29,24 @@ public class ChatStore {
     @Inject
     RedisConnector connector;
 
+    /**
+     * Appends one message and answers {id, the id of the entry before it} atomically, so an instance can tell
+     * whether it has delivered everything before this one (then it broadcasts it at once) and a reader can tell
+     * whether entries it never read were trimmed (the first entry it reads names one newer than its position).
+     * The predecessor is also stored in the entry ({@code prev}) for that reader; the stream's expiry is refreshed.
+     */
+    static final String APPEND = """
+            local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            local prev = top[1] and top[1][1] or '0-0'
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
+                'from', ARGV[2], 'text', ARGV[3], 'prev', prev)
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return {id, prev}""";
+
+    /** An Append's result: the new entry's id and the id of the entry before it (0-0 for the first). */
+    record Stored(StreamMessageId id, StreamMessageId prev) {
+    }
+
     /** What a Join gets: the messages, and false when some it asked for ({@code since}) are no longer retained. */
     record History(List<ChatMessage> messages, boolean complete) {
     }
@@ -40,20 +59,21 @@ public class ChatStore {
     }
 
     /**
-     * Runs the Redis commands of a room's batch as one pipeline, in order: XADD … MAXLEN ~ for each Append, the
+     * Runs the Redis commands of a room's batch as one pipeline, in order: {@link #APPEND} for each Append, the
      * history read for each Join, up to {@code bounds[i]} (what the members had got at that point of the batch).
-     * Continues on {@code continueOn} with one result per step: the new message's {@link StreamMessageId}, a
+     * Continues on {@code continueOn} with one result per step: an Append's {@link Stored}, a
      * Join's {@link History}, a {@link Throwable} when Redis did not answer, or null for steps without a command.
      */
     CompletionStage<Object[]> batch(String room, List<Room.Step> steps, StreamMessageId[] bounds, ChatSettings s,
             Executor continueOn) {
         RBatch batch = connector.client().createBatch(BatchOptions.defaults().retryAttempts(0));
         RStreamAsync<String, String> stream = batch.getStream(key(room), StringCodec.INSTANCE);
+        RScriptAsync script = batch.getScript(StringCodec.INSTANCE);
         List<CompletableFuture<?>> futures = new ArrayList<>(steps.size());
         List<CompletableFuture<StreamInfo<String, String>>> infos = new ArrayList<>(steps.size());
         for (int i = 0; i < steps.size(); i++) {
             Room.Step step = steps.get(i);
-            futures.add(command(stream, step, bounds[i], s));
+            futures.add(step instanceof Room.Append a ? append(script, room, a, s) : command(stream, step, bounds[i], s));
             infos.add(step instanceof Room.Join j && j.since() != null && bounds[i] != null
                     ? stream.getInfoAsync().toCompletableFuture() : null);
         }
@@ -72,12 +92,16 @@ public class ChatStore {
         }, continueOn);
     }
 
+    private static CompletableFuture<Stored> append(RScriptAsync script, String room, Room.Append a, ChatSettings s) {
+        String key = key(room);
+        return script.<List<Object>>evalAsync(key, RScript.Mode.READ_WRITE, APPEND, RScript.ReturnType.LIST,
+                List.of(key), Integer.toString(s.streamMaxLength()), a.from().name, a.text(), Long.toString(s.roomExpiry()))
+                .toCompletableFuture()
+                .thenApply(r -> new Stored(parseId(String.valueOf(r.get(0))), parseId(String.valueOf(r.get(1)))));
+    }
+
     private static CompletableFuture<?> command(RStreamAsync<String, String> stream, Room.Step step,
             StreamMessageId bound, ChatSettings s) {
-        if (step instanceof Room.Append a) {
-            return stream.addAsync(StreamAddArgs.entries(Map.of("from", a.from().name, "text", a.text()))
-                    .trimNonStrict().maxLen(s.streamMaxLength()).noLimit()).toCompletableFuture();
-        }
         if (step instanceof Room.Join j && bound != null) {
             if (j.since() == null) {
                 return stream.rangeReversedAsync(s.historySize(), bound, StreamMessageId.MIN).toCompletableFuture();

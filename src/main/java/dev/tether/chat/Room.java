@@ -16,8 +16,9 @@ import org.redisson.api.stream.StreamMessageId;
  * A room on this instance: its names, members and pending presence changes, and two queues of steps (messages to
  * store; joins to admit, messages read back from the stream to deliver, presence to flush), each taken in batches
  * by one worker at a time. The room's Redis stream is the order of record: a client's message is stored (XADD) and
- * reaches every member, its sender included, only when the instance's {@link RoomFeed} reads it back, so every
- * instance delivers the same messages in the same order. A Join reads the history up to what the members got so
+ * reaches every member, its sender included, only once stored and in stream order (at once when it directly follows
+ * what was delivered here, else when the instance's {@link RoomFeed} reads it), so every instance delivers the same
+ * messages in the same order. A Join reads the history up to what the members got so
  * far ({@link #delivered}), so history and live messages neither overlap nor leave a gap.
  */
 final class Room {
@@ -37,8 +38,22 @@ final class Room {
     record Join(ChatClient client, StreamMessageId since) implements Step {
     }
 
-    /** Broadcast messages the instance's {@link RoomFeed} read from the room's stream (in stream order). */
-    record Deliver(List<ChatMessage> messages) implements Step {
+    /**
+     * Broadcast messages in stream order: read by the instance's {@link RoomFeed} ({@code prevs} null; each is
+     * new if newer than what was delivered; {@code gapAfter} non-null when entries after that id were trimmed
+     * before the feed read them), or just stored here ({@code prevs}: the id of each one's predecessor in the
+     * stream; each goes out only if its predecessor is exactly the last message delivered, else the feed brings it).
+     */
+    record Deliver(List<ChatMessage> messages, List<StreamMessageId> prevs, StreamMessageId gapAfter) implements Step {
+
+        /** The new last-delivered id if message {@code i} goes out after {@code at}, else null. */
+        StreamMessageId next(int i, StreamMessageId at) {
+            StreamMessageId id = messages.get(i).streamId();
+            if (prevs == null) {
+                return at == null || ChatStore.compare(id, at) > 0 ? id : null;
+            }
+            return at != null && ChatStore.compare(prevs.get(i), at) == 0 ? id : null;
+        }
     }
 
     /** Broadcast the presence changes gathered since the last flush. */
@@ -59,6 +74,8 @@ final class Room {
     volatile StreamMessageId delivered;
     /** The last stream id the feed read for this room. Feed only. */
     volatile StreamMessageId read;
+    /** The master whose reader follows this room ("" on a single Redis); null until the feed assigns one. */
+    volatile String feedNode;
     /** Messages read by the feed and not yet broadcast: the feed stops reading the room while it is high. */
     final AtomicInteger backlog = new AtomicInteger();
     /** Set when the hub dropped the room (its last client left): the feed forgets it. */

@@ -11,10 +11,12 @@ import org.redisson.api.stream.StreamMessageId;
 
 /**
  * Runs a room's batches, one at a time per room and lane (its Appends in one, the rest in the other): the batch's
- * Redis commands (XADDs, or history reads) as one pipeline, then its events in order, each stretch of them broadcast as one frame encoded once (a single event
- * object, or a JSON array of events) to the members of that moment. Messages are broadcast only as the feed reads
- * them back from the stream (Deliver steps), so a stored message is the only kind that is ever shown. A Join cuts
- * the stretch: the messages delivered before it go to the members without it, those after to the members with it.
+ * Redis commands (XADDs, or history reads) as one pipeline, then its events in order, each stretch of them broadcast
+ * as one frame encoded once (a single event object, or a JSON array of events) to the members of that moment. Only
+ * stored messages are broadcast, in stream order (Deliver steps): one this instance stored goes out at once when
+ * the entry before it is the last one delivered here (the XADD answers that id), else, like every other
+ * instance's, when the feed reads it. A Join cuts the stretch: the messages delivered before it go to the members
+ * without it, those after to the members with it.
  */
 final class RoomWorker {
 
@@ -93,8 +95,11 @@ final class RoomWorker {
         StreamMessageId[] bounds = new StreamMessageId[steps.size()];
         StreamMessageId at = room.delivered;
         for (int i = 0; i < steps.size(); i++) {
-            if (steps.get(i) instanceof Room.Deliver d && !d.messages().isEmpty()) {
-                at = max(at, d.messages().get(d.messages().size() - 1).streamId());
+            if (steps.get(i) instanceof Room.Deliver d) {
+                for (int m = 0; m < d.messages().size(); m++) { // what deliver() will broadcast, step by step
+                    StreamMessageId next = d.next(m, at);
+                    at = next != null ? next : at;
+                }
             } else if (steps.get(i) instanceof Room.Join) {
                 bounds[i] = at;
             }
@@ -123,20 +128,30 @@ final class RoomWorker {
 
     private void deliver(Room room, List<Room.Step> steps, Object[] results) {
         List<Event> events = new ArrayList<>();
+        List<ChatMessage> stored = new ArrayList<>();
+        List<StreamMessageId> prevs = new ArrayList<>();
         for (int i = 0; i < steps.size(); i++) {
             Room.Step step = steps.get(i);
             Object result = results[i];
             if (step instanceof Room.Append a) {
-                if (!(result instanceof StreamMessageId)) {
+                if (result instanceof ChatStore.Stored s && s.id() != null && s.prev() != null) {
+                    stored.add(new ChatMessage(s.id().toString(), room.name, a.from().name, a.text(), s.id().getId0()));
+                    prevs.add(s.prev());
+                } else {
                     hub.send(a.from(), ChatJson.error("message not sent: Redis did not answer"));
-                } // else: it reaches everyone, its sender included, when the feed reads it back
+                }
             } else if (step instanceof Room.Deliver d) {
-                room.backlog.addAndGet(-d.messages().size());
-                for (ChatMessage m : d.messages()) {
-                    StreamMessageId id = m.streamId();
-                    if (room.delivered == null || ChatStore.compare(id, room.delivered) > 0) {
-                        events.add(new Event(ChatJson.message(m), id));
-                        room.delivered = id;
+                if (d.prevs() == null) {
+                    room.backlog.addAndGet(-d.messages().size());
+                }
+                if (d.gapAfter() != null && !d.messages().isEmpty()) {
+                    events.add(new Event(ChatJson.gap(d.gapAfter().toString(), d.messages().get(0).id()), null));
+                }
+                for (int m = 0; m < d.messages().size(); m++) {
+                    StreamMessageId next = d.next(m, room.delivered);
+                    if (next != null) {
+                        events.add(new Event(ChatJson.message(d.messages().get(m)), next));
+                        room.delivered = next;
                     }
                 }
             } else if (step instanceof Room.Join j) {
@@ -148,6 +163,11 @@ final class RoomWorker {
             }
         }
         broadcast(room, events);
+        if (!stored.isEmpty()) {
+            // the fast path: broadcast now what directly follows what this instance delivered (see Deliver.next);
+            // the rest (another instance's entry came between) arrives through the feed
+            submit(room, new Room.Deliver(stored, prevs, null), Runnable::run);
+        }
     }
 
     private void admit(Room room, Room.Join join, Object history) {
@@ -220,7 +240,4 @@ final class RoomWorker {
         return Outbox.Frame.of(array.append(']').toString());
     }
 
-    private static StreamMessageId max(StreamMessageId a, StreamMessageId b) {
-        return a == null || ChatStore.compare(b, a) > 0 ? b : a;
-    }
 }

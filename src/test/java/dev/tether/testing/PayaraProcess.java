@@ -81,6 +81,20 @@ public final class PayaraProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP (true) or SIGCONT (false): the process freezes as a lagging instance would, its sockets open. */
+    public void freeze(boolean stop) {
+        try {
+            Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void kill() {
         if (process.isAlive()) {
             process.destroyForcibly();
@@ -90,6 +104,7 @@ public final class PayaraProcess implements AutoCloseable {
     private void awaitLive(Duration timeout) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Payara Micro exited with " + process.exitValue());
@@ -100,8 +115,9 @@ public final class PayaraProcess implements AutoCloseable {
                 if (r.statusCode() == 200) {
                     return;
                 }
-            } catch (IOException notYet) {
-                // not listening yet
+                last = "HTTP " + r.statusCode();
+            } catch (IOException notYet) { // not listening yet
+                last = notYet.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -109,6 +125,7 @@ public final class PayaraProcess implements AutoCloseable {
             RedisServer.sleep(250);
         }
         kill();
-        throw new IllegalStateException("Payara Micro did not answer /health/live within " + timeout.toSeconds() + " s");
+        throw new IllegalStateException("Payara Micro (port " + port + ") did not answer /health/live within "
+                + timeout.toSeconds() + " s; last: " + last);
     }
 }

@@ -1,0 +1,146 @@
+package dev.tether.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.testing.PayaraProcess;
+import dev.tether.testing.RedisCluster;
+import dev.tether.testing.RedisServer;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat across two instances (A and B) on a Redis Cluster of three masters and three replicas: rooms whose
+ * streams live on every master, two rooms in different slots on two of them (the reader polls one XREAD per slot)
+ * and one on the third (its reader blocks). Every client gets every message of its room once, in stream order.
+ */
+class ChatClusterIT {
+
+    static RedisCluster cluster;
+    static PayaraProcess a;
+    static PayaraProcess b;
+
+    @BeforeAll
+    static void start() {
+        cluster = RedisCluster.start();
+        Map<String, String> env = Map.of(
+                "TETHER_REDIS_MODE", "cluster",
+                "TETHER_REDIS_NODES", cluster.seeds(),
+                "TETHER_REDIS_TIMEOUT", "5000", // a loaded 2-core machine runs six redis-servers here
+                "TETHER_CHAT_RATE_PER_SECOND", "100",
+                "TETHER_CHAT_RATE_BURST", "200");
+        a = PayaraProcess.start(env, new File("target/failsafe-reports/ChatClusterIT-a.log"), Duration.ofSeconds(420));
+        b = PayaraProcess.start(env, new File("target/failsafe-reports/ChatClusterIT-b.log"), Duration.ofSeconds(420));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, cluster}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+        }
+    }
+
+    /** Room names: two per master for the first two masters (distinct slots), one for the third. */
+    private static List<String> rooms() {
+        Map<Integer, List<String>> byMaster = new HashMap<>();
+        List<RedisServer> masters = cluster.masters();
+        for (int i = 0; byMaster.values().stream().mapToInt(List::size).sum() < 5 && i < 10_000; i++) {
+            String room = "room" + i;
+            int master = masters.indexOf(cluster.masterOf(ChatStore.key(room)));
+            List<String> there = byMaster.computeIfAbsent(master, k -> new ArrayList<>());
+            if (there.size() < (master == 2 ? 1 : 2)
+                    && there.stream().noneMatch(r -> ChatSlots.of(ChatStore.key(r)) == ChatSlots.of(ChatStore.key(room)))) {
+                there.add(room);
+            }
+        }
+        List<String> rooms = new ArrayList<>();
+        byMaster.values().forEach(rooms::addAll);
+        assertEquals(5, rooms.size(), byMaster::toString);
+        return rooms;
+    }
+
+    @Test
+    void roomsOnEveryMasterGetEveryMessageOnceInOrderOnBothInstances() throws Exception {
+        List<String> rooms = rooms();
+        Map<String, List<ChatSocket>> clients = new HashMap<>();
+        try {
+            for (String room : rooms) {
+                clients.put(room, List.of(ChatSocket.joined(a.base(), room, "a-" + room),
+                        ChatSocket.joined(b.base(), room, "b-" + room)));
+            }
+            int each = 20;
+            for (int n = 0; n < each; n++) {
+                for (String room : rooms) {
+                    for (int s = 0; s < 2; s++) {
+                        clients.get(room).get(s).say("s" + s + " " + n);
+                    }
+                }
+                Thread.sleep(10);
+            }
+            for (String room : rooms) {
+                List<String> reference = null;
+                for (ChatSocket c : clients.get(room)) {
+                    List<JsonObject> got = messages(c, 2 * each, Duration.ofSeconds(30));
+                    List<String> ids = got.stream().map(m -> m.getString("id")).toList();
+                    assertEquals(2 * each, new HashSet<>(ids).size(), room + ": a duplicate");
+                    int[] next = new int[2];
+                    for (JsonObject m : got) {
+                        assertEquals(room, m.getString("room"));
+                        String[] parts = m.getString("text").split(" ");
+                        int s = Integer.parseInt(parts[0].substring(1));
+                        assertEquals(next[s]++, Integer.parseInt(parts[1]), room + ": sender " + s + " out of order");
+                    }
+                    for (int i = 1; i < ids.size(); i++) {
+                        assertTrue(ChatStore.compare(ChatStore.parseId(ids.get(i - 1)), ChatStore.parseId(ids.get(i))) < 0,
+                                room + ": not in stream order");
+                    }
+                    if (reference == null) {
+                        reference = ids;
+                    } else {
+                        assertEquals(reference, ids, room + ": the two instances' clients saw other orders");
+                    }
+                }
+            }
+            Thread.sleep(300);
+            clients.values().forEach(list -> list.forEach(c -> assertTrue(
+                    c.inbox.stream().noneMatch(e -> "message".equals(e.getString("type"))), "an extra message: " + c.inbox)));
+        } finally {
+            clients.values().forEach(list -> list.forEach(ChatSocket::closeAsync));
+        }
+    }
+
+    /** The next {@code n} message events (others skipped, an error fails). */
+    private static List<JsonObject> messages(ChatSocket socket, int n, Duration timeout) throws InterruptedException {
+        List<JsonObject> got = new ArrayList<>();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (got.size() < n) {
+            JsonObject e = socket.inbox.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("got " + got.size() + " of " + n + " messages within " + timeout);
+            }
+            if ("message".equals(e.getString("type"))) {
+                got.add(e);
+            } else {
+                assertFalse("error".equals(e.getString("type")), e::toString);
+            }
+        }
+        return got;
+    }
+}
