@@ -66,7 +66,7 @@ class ChatClusterIT {
             int master = masters.indexOf(cluster.masterOf(ChatStore.key(room)));
             List<String> there = byMaster.computeIfAbsent(master, k -> new ArrayList<>());
             if (there.size() < (master == 2 ? 1 : 2)
-                    && there.stream().noneMatch(r -> ChatSlots.of(ChatStore.key(r)) == ChatSlots.of(ChatStore.key(room)))) {
+                    && there.stream().noneMatch(r -> ChatStore.slot(r) == ChatStore.slot(room))) {
                 there.add(room);
             }
         }
