@@ -183,6 +183,11 @@ public class ChatStore {
         return "tether:chat:" + room;
     }
 
+    /** The Redis Cluster slot of the room's stream: one XREAD may name keys of one slot only. */
+    static int slot(String room) {
+        return dev.tether.redis.Slots.of(key(room).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     static List<ChatMessage> toMessages(String room, Map<StreamMessageId, Map<String, String>> entries) {
         List<ChatMessage> list = new ArrayList<>(entries.size());
         entries.forEach((id, fields) -> list.add(new ChatMessage(id.toString(), room, fields.getOrDefault("from", "?"),

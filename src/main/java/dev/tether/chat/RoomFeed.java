@@ -82,7 +82,7 @@ public class RoomFeed {
     private String home(Room room) {
         String node = room.feedNode;
         if (node == null) {
-            RedisInternals.Node master = cluster() ? connector.internals().masterOf(ChatSlots.of(ChatStore.key(room.name))) : null;
+            RedisInternals.Node master = cluster() ? connector.internals().masterOf(ChatStore.slot(room.name)) : null;
             node = !cluster() ? "" : master == null ? "?" : master.address();
             room.feedNode = node;
         }
@@ -130,7 +130,7 @@ public class RoomFeed {
                 } else if (room.backlog.get() > MAX_BACKLOG) {
                     held = true;
                 } else {
-                    bySlot.computeIfAbsent(node.isEmpty() ? 0 : ChatSlots.of(ChatStore.key(room.name)),
+                    bySlot.computeIfAbsent(node.isEmpty() ? 0 : ChatStore.slot(room.name),
                             k -> new ArrayList<>()).add(room);
                 }
             }

@@ -1,5 +1,6 @@
 package dev.tether.gateway;
 
+import dev.tether.redis.Slots;
 import dev.tether.redis.AsyncGate;
 import dev.tether.redis.RedisErrors;
 import dev.tether.redis.RedisInternals;

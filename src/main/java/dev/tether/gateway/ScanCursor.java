@@ -1,5 +1,6 @@
 package dev.tether.gateway;
 
+import dev.tether.redis.Slots;
 import java.math.BigInteger;
 
 /**

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (measured: that hand-off and Redisson's path were about a quarter of the CPU a request costs; see bench/).
  * Redisson's pool still serves everything else, and this lane's overflow: {@link #call} answers null when all of
  * its connections are busy. Like Redisson's pool it never hands out a connection that may have gone stale: one
- * idle for longer than the ping interval answers a PING first, and one that fails is closed and replaced.
+ * idle for longer than 250 ms (or the ping interval, if shorter) answers a PING first, and one that fails is closed
+ * and replaced.
  * Nothing is ever sent twice: a command whose connection fails is reported as unavailable, not retried.
  */
 public final class DirectLane {
@@ -46,9 +47,11 @@ public final class DirectLane {
         this.size = settings.poolSize();
         this.timeout = settings.timeout();
         this.connectTimeout = settings.connectTimeout();
-        // 0 turns Redisson's pings off; here too
+        // 0 turns Redisson's pings off; here too. Otherwise at most 250 ms: Redisson sees a closed connection at once
+        // (Netty reads the FIN), a blocking socket only when used, so a Redis restart would otherwise cost one failed
+        // request per connection used in the last ping interval; a connection this busy is never checked.
         this.staleNanos = settings.pingInterval() == 0 ? Long.MAX_VALUE
-                : TimeUnit.MILLISECONDS.toNanos(settings.pingInterval());
+                : TimeUnit.MILLISECONDS.toNanos(Math.min(settings.pingInterval(), 250));
     }
 
     /** Whether these settings allow the lane: one plain-TCP server configured by Tether's own properties. */

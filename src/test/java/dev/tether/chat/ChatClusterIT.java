@@ -1,7 +1,6 @@
 package dev.tether.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.PayaraProcess;
@@ -15,7 +14,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +64,7 @@ class ChatClusterIT {
             int master = masters.indexOf(cluster.masterOf(ChatStore.key(room)));
             List<String> there = byMaster.computeIfAbsent(master, k -> new ArrayList<>());
             if (there.size() < (master == 2 ? 1 : 2)
-                    && there.stream().noneMatch(r -> ChatSlots.of(ChatStore.key(r)) == ChatSlots.of(ChatStore.key(room)))) {
+                    && there.stream().noneMatch(r -> ChatStore.slot(r) == ChatStore.slot(room))) {
                 there.add(room);
             }
         }
@@ -97,7 +95,7 @@ class ChatClusterIT {
             for (String room : rooms) {
                 List<String> reference = null;
                 for (ChatSocket c : clients.get(room)) {
-                    List<JsonObject> got = messages(c, 2 * each, Duration.ofSeconds(30));
+                    List<JsonObject> got = c.messages(2 * each, Duration.ofSeconds(30));
                     List<String> ids = got.stream().map(m -> m.getString("id")).toList();
                     assertEquals(2 * each, new HashSet<>(ids).size(), room + ": a duplicate");
                     int[] next = new int[2];
@@ -124,23 +122,5 @@ class ChatClusterIT {
         } finally {
             clients.values().forEach(list -> list.forEach(ChatSocket::closeAsync));
         }
-    }
-
-    /** The next {@code n} message events (others skipped, an error fails). */
-    private static List<JsonObject> messages(ChatSocket socket, int n, Duration timeout) throws InterruptedException {
-        List<JsonObject> got = new ArrayList<>();
-        long end = System.nanoTime() + timeout.toNanos();
-        while (got.size() < n) {
-            JsonObject e = socket.inbox.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("got " + got.size() + " of " + n + " messages within " + timeout);
-            }
-            if ("message".equals(e.getString("type"))) {
-                got.add(e);
-            } else {
-                assertFalse("error".equals(e.getString("type")), e::toString);
-            }
-        }
-        return got;
     }
 }

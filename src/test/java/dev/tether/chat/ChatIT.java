@@ -332,7 +332,11 @@ class ChatIT {
             String delivered = null;
             boolean up = false;
             long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            for (int i = 0; delivered == null && i < 15 && System.nanoTime() < end; i++) {
+            // refusals come at once while Redis is still down: pause between tries, or 15 tries end in half a second
+            for (int i = 0; delivered == null && i < 80 && System.nanoTime() < end; i++) {
+                if (i > 0) {
+                    RedisServer.sleep(250);
+                }
                 a.say("back " + i);
                 for (JsonObject frame = a.next(Duration.ofSeconds(10)); ; frame = a.next(Duration.ofSeconds(10))) {
                     String type = frame.getString("type");

@@ -9,7 +9,6 @@ import dev.tether.testing.RedisServer;
 import dev.tether.testing.RespClient;
 import jakarta.json.JsonObject;
 import java.io.File;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +87,7 @@ class ChatInstancesIT {
             int total = each * senders.size();
             List<String> reference = null;
             for (int c = 0; c < clients.size(); c++) {
-                List<JsonObject> got = messages(clients.get(c), total, Duration.ofSeconds(30));
+                List<JsonObject> got = clients.get(c).messages(total, Duration.ofSeconds(30));
                 List<String> ids = got.stream().map(m -> m.getString("id")).toList();
                 assertEquals(total, new HashSet<>(ids).size(), "client " + c + " got a duplicate");
                 int[] next = new int[senders.size()];
@@ -126,8 +125,8 @@ class ChatInstancesIT {
             for (int i = 0; i < 3; i++) {
                 alice.say("first " + i);
             }
-            List<JsonObject> seen = messages(alice, 3, Duration.ofSeconds(10));
-            messages(bob, 3, Duration.ofSeconds(10));
+            List<JsonObject> seen = alice.messages(3, Duration.ofSeconds(10));
+            bob.messages(3, Duration.ofSeconds(10));
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
             assertTrue(took < 5000, "a new room's first messages took " + took + " ms: the blocked read was not cut short");
             String last = seen.get(2).getString("id");
@@ -135,7 +134,7 @@ class ChatInstancesIT {
             for (int i = 0; i < 4; i++) {
                 bob.say("while away " + i);
             }
-            messages(bob, 4, Duration.ofSeconds(10));
+            bob.messages(4, Duration.ofSeconds(10));
             try (ChatSocket back = ChatSocket.open(ChatSocket.uri(b.base(), "recover", "alice", "since=" + last))) {
                 back.next("welcome");
                 back.next("presence");
@@ -145,7 +144,7 @@ class ChatInstancesIT {
                 assertEquals(List.of("while away 0", "while away 1", "while away 2", "while away 3"), texts);
                 assertTrue(history.getBoolean("complete"), history::toString);
                 bob.say("after");
-                assertEquals("after", messages(back, 1, Duration.ofSeconds(10)).get(0).getString("text"));
+                assertEquals("after", back.messages(1, Duration.ofSeconds(10)).get(0).getString("text"));
             }
         }
     }
@@ -187,7 +186,7 @@ class ChatInstancesIT {
                 clients.add(ChatSocket.joined(a.base(), "room-" + i, "u" + i));
             }
             clients.get(0).say("still live");
-            assertEquals("still live", messages(clients.get(0), 1, Duration.ofSeconds(10)).get(0).getString("text"));
+            assertEquals("still live", clients.get(0).messages(1, Duration.ofSeconds(10)).get(0).getString("text"));
             Thread.sleep(3000);
             int withFiveHundred = settledConnections();
             System.out.printf("Redis connections (both instances and the test's): 1 room %d, 500 rooms %d%n",
@@ -292,24 +291,6 @@ class ChatInstancesIT {
             System.out.printf("presence: bob's leave reached alice %d ms after kill -9 (expiry %d ms)%n", took, EXPIRY);
             assertTrue(took <= EXPIRY + 2000, took + " ms");
         }
-    }
-
-    /** The next {@code n} message events (other events are skipped). */
-    private static List<JsonObject> messages(ChatSocket socket, int n, Duration timeout) throws InterruptedException {
-        List<JsonObject> got = new ArrayList<>();
-        long end = System.nanoTime() + timeout.toNanos();
-        while (got.size() < n) {
-            JsonObject e = socket.inbox.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("got " + got.size() + " of " + n + " messages within " + timeout);
-            }
-            if ("message".equals(e.getString("type"))) {
-                got.add(e);
-            } else {
-                assertFalse("error".equals(e.getString("type")), e::toString);
-            }
-        }
-        return got;
     }
 
     private static void await(java.util.function.BooleanSupplier condition, Duration timeout, String message)

@@ -219,4 +219,22 @@ final class ChatSocket implements AutoCloseable {
             closed.complete(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, String.valueOf(failure)));
         }
     }
+
+    /** The next {@code n} message events (other events are skipped; an error event fails). */
+    List<JsonObject> messages(int n, Duration timeout) throws InterruptedException {
+        List<JsonObject> got = new java.util.ArrayList<>();
+        long end = System.nanoTime() + timeout.toNanos();
+        while (got.size() < n) {
+            JsonObject e = inbox.poll(Math.max(1, end - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (e == null) {
+                throw new AssertionError("got " + got.size() + " of " + n + " messages within " + timeout);
+            }
+            if ("message".equals(e.getString("type"))) {
+                got.add(e);
+            } else if ("error".equals(e.getString("type"))) {
+                throw new AssertionError("an error event: " + e);
+            }
+        }
+        return got;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tether.gateway;
 
+import dev.tether.redis.Slots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -20,6 +21,7 @@ class ClusterKeysTest {
     void slotsAreCrc16OfTheKeyOrItsHashTag() {
         assertEquals(12739, Slots.of(b("123456789")), "CRC16/XMODEM check value 0x31C3 mod 16384");
         assertEquals(12182, Slots.of(b("foo")), "CLUSTER KEYSLOT foo");
+        assertEquals(5061, Slots.of(b("bar")), "CLUSTER KEYSLOT bar");
         assertEquals(Slots.of(b("user1000")), Slots.of(b("{user1000}.following")));
         assertEquals(Slots.of(b("{user1000}.following")), Slots.of(b("{user1000}.followers")));
         assertEquals(Slots.of(b("foo{}{bar}")), Slots.of(b("foo{}{bar}")), "an empty tag: the whole key");

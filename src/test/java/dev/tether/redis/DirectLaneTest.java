@@ -67,6 +67,20 @@ class DirectLaneTest {
     }
 
     @Test
+    void aRedisRestartCostsNoRequest() {
+        try (RedisServer redis = RedisServer.start()) {
+            DirectLane lane = new DirectLane(settings(redis.url(), 2, 30_000));
+            assertEquals(new Reply.Int(1), lane.call("INCR", args("n")));
+            redis.kill(); // every connection closes; the lane's one is idle
+            redis.restart();
+            RedisServer.sleep(300);
+            assertEquals(new Reply.Status("PONG"), lane.call("PING", List.of()), "a fresh connection, not a 503");
+            assertEquals(1, lane.open());
+            lane.close();
+        }
+    }
+
+    @Test
     void aFullLaneLeavesTheCommandToThePoolAndADownServerIsUnavailable() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             DirectLane lane = new DirectLane(settings(redis.url(), 1, 30_000));

@@ -1,8 +1,11 @@
-package dev.tether.gateway;
+package dev.tether.redis;
 
 import java.util.List;
 
-/** Redis Cluster's key slots: CRC16 (XMODEM) of the key, or of its hash tag ({@code {…}}), modulo 16384. */
+/**
+ * Redis Cluster's key slots: CRC16 (XMODEM) of the key, or of its hash tag ({@code {…}}), modulo 16384. The gateway
+ * routes commands by them; the chat feed groups its rooms by them.
+ */
 public final class Slots {
 
     public static final int COUNT = 16384;
