@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +42,7 @@ public final class DirectLane {
     DirectLane(RedisSettings settings) {
         URI uri = URI.create(settings.url());
         this.address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
-        this.handshake = handshake(uri);
+        this.handshake = handshake(settings);
         this.size = settings.poolSize();
         this.timeout = settings.timeout();
         this.connectTimeout = settings.connectTimeout();
@@ -69,13 +68,9 @@ public final class DirectLane {
         if (connection == null) {
             return null;
         }
+        Reply reply;
         try {
-            Reply reply = connection.call(upperName, args);
-            if (reply instanceof Reply.Error error && RedisErrors.unavailableText(error.message())) {
-                throw new RedisUnavailableException("Redis is unavailable: " + error.message(), 1, null);
-            }
-            release(connection);
-            return reply;
+            reply = connection.call(upperName, args);
         } catch (IOException e) {
             discard(connection);
             throw RedisErrors.unavailable(e);
@@ -83,6 +78,11 @@ public final class DirectLane {
             discard(connection);
             throw e;
         }
+        release(connection); // also after LOADING or BUSY: the connection itself is sound
+        if (reply instanceof Reply.Error error && RedisErrors.unavailableText(error.message())) {
+            throw new RedisUnavailableException("Redis is unavailable: " + error.message(), 1, null);
+        }
+        return reply;
     }
 
     /** Connections open now (busy or idle). */
@@ -135,25 +135,14 @@ public final class DirectLane {
     }
 
     /** AUTH and SELECT from the URL, as Redisson sends them on its own connections. */
-    private static List<byte[]> handshake(URI uri) {
+    private static List<byte[]> handshake(RedisSettings settings) {
         List<byte[]> commands = new ArrayList<>();
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
-            String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
-            commands.add(user.isEmpty() ? encode("AUTH", List.of(bytes(password)))
-                    : encode("AUTH", List.of(bytes(user), bytes(password))));
-        }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1 && !path.substring(1).equals("0")) {
-            commands.add(encode("SELECT", List.of(bytes(path.substring(1)))));
-        }
+        settings.credentials().ifPresent(c -> commands.add(c.user().isEmpty()
+                ? encode("AUTH", List.of(bytes(c.password())))
+                : encode("AUTH", List.of(bytes(c.user()), bytes(c.password())))));
+        settings.database().filter(db -> db != 0)
+                .ifPresent(db -> commands.add(encode("SELECT", List.of(bytes(Integer.toString(db))))));
         return commands;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String s) {

@@ -65,6 +65,31 @@ public record RedisSettings(
                 config.getOptionalValue("tether.redis.sentinel-master", String.class).filter(s -> !s.isBlank()));
     }
 
+    /** The URL's user ("" when it names none), password and database: what every connection authenticates with. */
+    public record Credentials(String user, String password) {
+    }
+
+    /** The URL's credentials, if it has any ({@code redis://user:password@…} or {@code redis://:password@…}). */
+    public Optional<Credentials> credentials() {
+        String userInfo = URI.create(url).getRawUserInfo();
+        if (userInfo == null) {
+            return Optional.empty();
+        }
+        int colon = userInfo.indexOf(':');
+        return Optional.of(new Credentials(colon < 0 ? "" : decode(userInfo.substring(0, colon)),
+                decode(colon < 0 ? userInfo : userInfo.substring(colon + 1))));
+    }
+
+    /** The URL's database ({@code redis://host:port/3}), if it names one. */
+    public Optional<Integer> database() {
+        String path = URI.create(url).getPath();
+        return path != null && path.length() > 1 ? Optional.of(Integer.parseInt(path.substring(1))) : Optional.empty();
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** What logs and readiness show: the one address, or the seed nodes. */
     public String describe() {
         return mode == Mode.SINGLE ? address : mode.name().toLowerCase(Locale.ROOT) + " " + String.join(",", nodes);

@@ -3,9 +3,6 @@ package dev.tether.redis;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -76,7 +73,7 @@ final class RedissonConfig {
                 .setConnectionMinimumIdleSize(s.minIdle())
                 .setSubscriptionConnectionPoolSize(4)
                 .setSubscriptionConnectionMinimumIdleSize(0);
-        database(s).ifPresent(server::setDatabase);
+        s.database().ifPresent(server::setDatabase);
         return config;
     }
 
@@ -97,7 +94,7 @@ final class RedissonConfig {
                 .setScanInterval(1000)
                 .setCheckSentinelsList(false);
         s.nodes().forEach(sentinel::addSentinelAddress);
-        database(s).ifPresent(sentinel::setDatabase);
+        s.database().ifPresent(sentinel::setDatabase);
         return config;
     }
 
@@ -122,27 +119,12 @@ final class RedissonConfig {
                 .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(50), Duration.ofMillis(s.reconnectMaxDelay())))
                 // channels and patterns share these connections; Redisson's default of 5 each allowed only 20
                 .setSubscriptionsPerConnection(s.subscriptionsPerConnection());
-        URI uri = URI.create(s.url());
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
-            String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
-            if (!user.isEmpty()) {
-                server.setUsername(user);
+        s.credentials().ifPresent(c -> {
+            if (!c.user().isEmpty()) {
+                server.setUsername(c.user());
             }
-            server.setPassword(password);
-        }
+            server.setPassword(c.password());
+        });
         return server;
-    }
-
-    private static java.util.Optional<Integer> database(RedisSettings s) {
-        String path = URI.create(s.url()).getPath();
-        return path != null && path.length() > 1 ? java.util.Optional.of(Integer.parseInt(path.substring(1)))
-                : java.util.Optional.empty();
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }
