@@ -60,10 +60,15 @@ public final class DirectLane {
     }
 
     /**
-     * Runs one command on this thread. Returns null when no connection is free (the caller uses Redisson's pool);
-     * throws {@link RedisUnavailableException} when Redis cannot be reached or did not answer in time.
+     * Runs one command on this thread. Returns null when no connection is free, or when this is one of Netty's
+     * threads (Redisson's event loops and executor: a stage that completed there may run the next command, and
+     * those threads must never wait on a socket); the caller then uses Redisson's pool. Throws
+     * {@link RedisUnavailableException} when Redis cannot be reached or did not answer in time.
      */
     public Reply call(String upperName, List<byte[]> args) {
+        if (Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread) {
+            return null;
+        }
         Connection connection = borrow();
         if (connection == null) {
             return null;

@@ -95,6 +95,12 @@ class DirectLaneTest {
             assertNull(lane.call("PING", List.of()), "its one connection is busy: null, the caller uses the pool");
             busy.join(TimeUnit.SECONDS.toMillis(5));
             assertNotNull(lane.call("PING", List.of()));
+            // a free connection, yet a Netty thread is left to the pool: it must never wait on a socket
+            Reply[] onNetty = {new Reply.Status("not run")};
+            Thread netty = new io.netty.util.concurrent.FastThreadLocalThread(() -> onNetty[0] = lane.call("PING", List.of()));
+            netty.start();
+            netty.join(5_000);
+            assertNull(onNetty[0], "a Netty thread never waits on the lane's sockets");
             redis.kill();
             assertThrows(RedisUnavailableException.class, () -> lane.call("PING", List.of()));
             assertThrows(RedisUnavailableException.class, () -> lane.call("PING", List.of()));
