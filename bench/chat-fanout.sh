@@ -10,6 +10,7 @@
 #                                            # each, senders on both, one Redis), same room and load, alternating
 #                                            # rounds; BEFORE_WAR=/path/old.war adds that build as a third peer
 #                                            # (the single-instance path before and after). Results chat-instances.*
+#                                            # PROCS=2: load generator processes for 1,000 clients
 # Needs: golang-go golang-github-gorilla-websocket-dev nodejs npm redis-server python3-matplotlib, Java 17 + Maven.
 # Run it alone on the machine: flock -x /tmp/tether-bench.lock setsid bench/chat-fanout.sh
 set -euo pipefail
@@ -43,14 +44,21 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 pids+=($!)
 target/bench/go-chat -addr "127.0.0.1:$go_port" >"$work/go.log" 2>&1 &
 go_pid=$!; pids+=($go_pid)
-payara() { # port war log: the run script's command line, the java process our own child so jcmd and /proc can watch it
-  TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" java ${TETHER_JAVA_OPTS:-} -jar target/payara-micro.jar --nocluster \
-    --port "$1" --contextroot / --prebootcommandfile server-config/payara-micro/pre-boot-commands.asadmin \
-    --logproperties server-config/payara-micro/logging.properties --deploy "$2" >"$3" 2>&1 &
+payara() { # port war log: started by the run script, as users start Tether, in a process group of its own
+  TETHER_PORT="$1" TETHER_WAR="$2" TETHER_REDIS_URL="redis://127.0.0.1:$redis_port" \
+    setsid server-config/payara-micro/run.sh >"$3" 2>&1 &
+  pids+=(-$!)
+}
+jvm_of() { # the java process in the process group led by $1 (the run script's Payara Micro, once it answers)
+  for _ in $(seq 1 240); do
+    ps -eo pid=,pgid=,comm= | awk -v g="$1" '$2==g && $3=="java" {print $1; found=1; exit} END {exit !found}' && return
+    sleep 0.5
+  done
+  return 1
 }
 if [ "$server" = payara ]; then
   payara "$tether_port" target/tether.war "$work/tether.log"
-  tether_pid=$!; pids+=($tether_pid); ctx=""; ready="http://127.0.0.1:$tether_port/health/ready"
+  group=$!; ctx=""; ready="http://127.0.0.1:$tether_port/health/ready"
 else
   # WildFly 39 as the smoke suite configures it (mvn -B verify unpacks it under target/), on a free port offset
   home=$(ls -d target/wildfly-*.Final 2>/dev/null | tail -1)
@@ -63,19 +71,20 @@ else
   for _ in $(seq 1 60); do tether_pid=$(pgrep -P "$launcher" java || true); [ -n "$tether_pid" ] && break; sleep 0.5; done
   ctx="tether/"; ready="http://127.0.0.1:$((9990 + offset))/health/ready"
 fi
-for _ in $(seq 1 240); do curl -sf -o /dev/null "$ready" && curl -sf -o /dev/null "http://127.0.0.1:$tether_port/${ctx}" && break; sleep 0.5; done
+for _ in $(seq 1 480); do curl -sf -o /dev/null "$ready" && curl -sf -o /dev/null "http://127.0.0.1:$tether_port/${ctx}" && break; sleep 0.5; done
 curl -sf -o /dev/null "$ready" || { tail -50 "$work/tether.log"; echo "Tether did not start" >&2; exit 1; }
+[ "$server" = payara ] && tether_pid=$(jvm_of "$group")
 loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Tether (pid $tether_pid) on $tether_port, Go peer on $go_port, Redis on $redis_port; load average before: $loadavg_before"
 
 if [ "$cases" = instances ]; then
-  tether2_port=$(free_port); payara "$tether2_port" target/tether.war "$work/tether2.log"; pids+=($!)
+  tether2_port=$(free_port); payara "$tether2_port" target/tether.war "$work/tether2.log"
   peers="one two"
   if [ -n "${BEFORE_WAR:-}" ]; then
-    before_port=$(free_port); payara "$before_port" "$BEFORE_WAR" "$work/before.log"; pids+=($!); peers="one two before"
+    before_port=$(free_port); payara "$before_port" "$BEFORE_WAR" "$work/before.log"; peers="one two before"
   fi
   for port in "$tether2_port" ${before_port:-}; do
-    for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.5; done
+    for _ in $(seq 1 480); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.5; done
     curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "an instance on $port did not start" >&2; exit 1; }
   done
   echo "second instance on $tether2_port${before_port:+, the build before on $before_port}"
@@ -129,7 +138,7 @@ if [ "$cases" = instances ]; then
   for r in $(seq 1 "$rounds"); do
     order=$peers; [ $((r % 2)) -eq 0 ] && order=$(echo "$peers" | tr ' ' '\n' | tac | tr '\n' ' ')
     echo "Round $r ($order)"
-    for p in $order; do peer "$p" fan1000 --clients 1000 --procs 2 --rate 200 --senders 20 --duration "$duration" --drain 5; done
+    for p in $order; do peer "$p" fan1000 --clients 1000 --procs "${PROCS:-2}" --rate 200 --senders 20 --duration "$duration" --drain 5; done
     for p in $order; do peer "$p" fan100 --clients 100 --procs 1 --rate 200 --senders 20 --duration "$duration" --drain 5; done
   done
   /usr/bin/python3 bench/chat-instances-report.py "$work/runs.jsonl" "$out/$name.json" "$out/$name.png" \

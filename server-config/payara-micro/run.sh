@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 port="${TETHER_PORT:-8080}"
 bind="${TETHER_BIND:-127.0.0.1}"
 redis_url="${TETHER_REDIS_URL:-redis://127.0.0.1:6379}"
+war="${TETHER_WAR:-target/tether.war}" # another build of Tether (the benchmarks compare one with the one before)
 
 loopback=yes
 case "$bind" in
@@ -24,9 +25,9 @@ MSG
     fi ;;
 esac
 
-# The WAR is rebuilt only when something it is built from is newer than it.
-if [ ! -f target/tether.war ] || [ ! -f target/payara-micro.jar ] \
-   || [ -n "$(find pom.xml src/main webapp -newer target/tether.war -print -quit)" ]; then
+# The WAR is rebuilt only when something it is built from is newer than it (never when TETHER_WAR names one).
+if [ ! -f target/payara-micro.jar ] || { [ -z "${TETHER_WAR:-}" ] && { [ ! -f target/tether.war ] \
+   || [ -n "$(find pom.xml src/main webapp -newer target/tether.war -print -quit)" ]; }; }; then
   mvn -B -q -Dstyle.color=never package -DskipTests
 fi
 
@@ -61,7 +62,11 @@ wait_payara() {
   return "$status"
 }
 
-if ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
+# only for one Redis at a URL: a cluster, Sentinel or Redisson file names its own servers
+mode="${TETHER_REDIS_MODE:-single}"
+single=yes
+{ [ "${mode,,}" != single ] || [ -n "${TETHER_REDIS_CONFIG_FILE:-}" ]; } && single=""
+if [ -n "$single" ] && ! (exec 3<>"/dev/tcp/$redis_host/$redis_port") 2>/dev/null; then
   if ! command -v redis-server >/dev/null; then
     echo "Nothing answers at $redis_host:$redis_port and redis-server is not installed." >&2
     echo "Install it (Debian/Ubuntu: sudo apt-get install -y redis-server) or set TETHER_REDIS_URL." >&2
@@ -83,7 +88,7 @@ fi
 metrics="${TETHER_METRICS:-auto}"
 [ "$metrics" = auto ] && { [ -n "$loopback" ] && metrics=on || metrics=off; }
 mkdir -p target/payara
-preboot=target/payara/pre-boot-commands.asadmin
+preboot=target/payara/pre-boot-commands-$port.asadmin # one per instance: several may start at once
 sed "s/address=127.0.0.1/address=$bind/" server-config/payara-micro/pre-boot-commands.asadmin > "$preboot"
 echo "set configs.config.server-config.microprofile-metrics-configuration.enabled=$([ "$metrics" = on ] && echo true || echo false)" >> "$preboot"
 # HTTP workers: /redis waits for Redis on its worker, so workers bound the requests in flight, not the connections;
@@ -107,7 +112,7 @@ Ctrl-C stops it.
 MSG
 
 payara_args=(--nocluster --port "$port" --contextroot / --prebootcommandfile "$preboot" --logproperties "$logging"
-  --deploy target/tether.war)
+  --deploy "$war")
 
 # Payara Micro unpacks its 100 MB runtime on every start unless given a root directory, and loads some 30,000
 # classes. So the runtime is unpacked once into a root directory (one per instance running at the same time: a free

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.Http;
 import dev.tether.testing.ListeningSockets;
+import dev.tether.testing.PayaraProcess;
 import dev.tether.testing.RedisServer;
 import java.io.File;
 import java.io.IOException;
@@ -106,10 +107,8 @@ class RunScriptIT {
     }
 
     private static Process start(Map<String, String> env, File log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "server-config/payara-micro/run.sh")
-                .directory(BASEDIR).redirectErrorStream(true).redirectOutput(log);
-        builder.environment().putAll(env);
-        return builder.start();
+        Files.deleteIfExists(log.toPath());
+        return PayaraProcess.script(env, log);
     }
 
     private static void awaitReady(Http http, Process script, File log) throws IOException {

@@ -8,13 +8,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Payara Micro run by a test itself (for what Arquillian cannot do: stopping the server under connected clients,
- * restarting it). Same options as the run script: --nocluster, loopback only, context root /.
+ * restarting it, several instances), started by the run script as users start it.
  */
 public final class PayaraProcess implements AutoCloseable {
 
@@ -32,31 +32,49 @@ public final class PayaraProcess implements AutoCloseable {
 
     /** As {@link #start(Map, File)}, waiting up to {@code timeout} for /health/live (a busy machine starts slowly). */
     public static PayaraProcess start(Map<String, String> env, File log, Duration timeout) {
+        int port;
         try {
-            int port = RedisServer.freePort();
-            String basedir = System.getProperty("tether.basedir", ".");
-            ProcessBuilder builder = new ProcessBuilder(List.of(
-                    System.getProperty("java.home") + "/bin/java", "-jar", System.getProperty("payara.microJar"),
-                    "--nocluster", "--port", Integer.toString(port), "--contextroot", "/",
-                    "--prebootcommandfile", basedir + "/server-config/payara-micro/pre-boot-commands.asadmin",
-                    "--deploy", System.getProperty("tether.war")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-            builder.environment().putAll(env);
-            PayaraProcess payara = new PayaraProcess(port, builder.start());
-            Runtime.getRuntime().addShutdownHook(new Thread(payara::kill));
-            payara.awaitLive(timeout);
-            return payara;
+            port = RedisServer.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Map<String, String> all = new HashMap<>(env);
+        all.put("TETHER_PORT", Integer.toString(port));
+        all.put("TETHER_WAR", System.getProperty("tether.war")); // the build under test, never rebuilt by the script
+        PayaraProcess payara = new PayaraProcess(port, script(all, log));
+        Runtime.getRuntime().addShutdownHook(new Thread(payara::kill));
+        payara.awaitLive(timeout);
+        return payara;
+    }
+
+    /**
+     * The README's run script, {@code server-config/payara-micro/run.sh}, with {@code env} added to this process's
+     * environment and its output appended to {@code log}: the one Payara Micro command line of the tests, the
+     * benchmarks and the users (Arquillian's adapter builds its own, with the same pre-boot commands).
+     */
+    public static Process script(Map<String, String> env, File log) {
+        File basedir = new File(System.getProperty("tether.basedir", "."));
+        ProcessBuilder builder = new ProcessBuilder("bash", "server-config/payara-micro/run.sh").directory(basedir)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        builder.environment().putAll(env);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The Java process the script started (its only Java child once the server answers). */
+    private ProcessHandle java() {
+        return process.children().filter(p -> p.info().command().orElse("").endsWith("/java")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Payara Micro under the run script " + process.pid()));
     }
 
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
 
-    /** SIGTERM, as Ctrl-C or an orchestrator would: the application undeploys; then waits for the exit. */
+    /** SIGTERM to the script, as Ctrl-C or an orchestrator would: Payara undeploys; then waits for the exit. */
     @Override
     public void close() {
         process.destroy();
@@ -73,7 +91,7 @@ public final class PayaraProcess implements AutoCloseable {
 
     /** SIGKILL (kill -9): the server dies without undeploying, as a crashed instance would. */
     public void killNow() {
-        process.destroyForcibly();
+        java().destroyForcibly(); // the script then exits with it
         try {
             process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -84,9 +102,9 @@ public final class PayaraProcess implements AutoCloseable {
     /** SIGSTOP (true) or SIGCONT (false): the process freezes as a lagging instance would, its sockets open. */
     public void freeze(boolean stop) {
         try {
-            Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())).start();
+            Process kill = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(java().pid())).start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new AssertionError("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + " failed");
+                throw new AssertionError("kill " + (stop ? "-STOP" : "-CONT") + " of Payara Micro failed");
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -96,9 +114,8 @@ public final class PayaraProcess implements AutoCloseable {
     }
 
     private void kill() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private void awaitLive(Duration timeout) {
@@ -107,7 +124,7 @@ public final class PayaraProcess implements AutoCloseable {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited with " + process.exitValue());
+                throw new IllegalStateException("the run script exited with " + process.exitValue());
             }
             try {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(base().resolve("/health/live"))

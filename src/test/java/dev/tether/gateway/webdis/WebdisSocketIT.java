@@ -23,6 +23,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,7 @@ class WebdisSocketIT {
     }
 
     @Test
+    @Tag("smoke")
     void aFrameOverTheLimitCloses1009() throws Exception {
         try (WebdisClient ws = WebdisClient.open(url, ".json", false)) {
             String fits = frameOfBytes("big", MAX_FRAME, "x");
@@ -69,7 +71,9 @@ class WebdisSocketIT {
             ws.text(frameOfBytes("big", MAX_FRAME + 1, "x"));
             WebdisClient.Closed closed = ws.closing();
             assertEquals(1009, closed.code(), closed::toString);
-            assertTrue(closed.reason().contains("tether.webdis.ws-max-frame"), closed::toString);
+            // Tyrus leaves the check to Tether; Undertow applies the same limit itself and names it its own way
+            assertTrue(closed.reason().contains("tether.webdis.ws-max-frame")
+                    || Tether.onWildFly() && closed.reason().contains("max message size of " + MAX_FRAME), closed::toString);
         }
         // bytes, not characters: 2-byte characters put a frame of fewer than MAX_FRAME chars over the limit
         try (WebdisClient ws = WebdisClient.open(url, ".json", false)) {
@@ -88,10 +92,13 @@ class WebdisSocketIT {
     }
 
     @Test
+    @Tag("smoke")
     void overTheRateACommandIsNotRunAndGetsAnErrorFrameInItsPlace() throws Exception {
         resp.call("DEL", "rate");
         try (WebdisClient ws = WebdisClient.open(url, ".json", false)) {
-            int sent = 3 * RATE;
+            // more than the rate allows, fewer than the outbox holds: Undertow writes frames one at a time, so a
+            // burst of more replies than ws-outbox frames would close the socket there as too slow (as documented)
+            int sent = OUTBOX - 1;
             for (int i = 0; i < sent; i++) {
                 ws.text("[\"INCR\",\"rate\"]");
             }
@@ -120,6 +127,7 @@ class WebdisSocketIT {
     }
 
     @Test
+    @Tag("smoke")
     void commandsPilingUpBehindABlockingOneClose1008() throws Exception {
         try (WebdisClient ws = WebdisClient.open(url, ".json", false)) {
             ws.text("[\"BLPOP\",\"never\",\"5\"]"); // the socket's next commands wait for it, in order
@@ -136,7 +144,7 @@ class WebdisSocketIT {
         }
     }
 
-    @Test
+    @Test // Payara only: it watches the subscriber gauge, which WildFly 39 (no MicroProfile Metrics) does not publish
     void aClientThatStopsReadingIsClosed1008WhileAnotherGetsEveryMessage() throws Exception {
         Http http = new Http(Tether.base(url), null);
         try (WebdisClient reader = WebdisClient.open(url, ".json", false);
@@ -180,6 +188,7 @@ class WebdisSocketIT {
     }
 
     @Test
+    @Tag("smoke")
     void rawSocketTakesRespFramesBinarySafe() throws Exception {
         byte[] value = new byte[256];
         new Random(3).nextBytes(value);
