@@ -78,17 +78,23 @@ loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Tether (pid $tether_pid) on $tether_port, Go peer on $go_port, Redis on $redis_port; load average before: $loadavg_before"
 
 if [ "$cases" = instances ]; then
-  tether2_port=$(free_port); payara "$tether2_port" target/tether.war "$work/tether2.log"
+  tether2_port=$(free_port); payara "$tether2_port" target/tether.war "$work/tether2.log"; group2=$!
   peers="one two"
   if [ -n "${BEFORE_WAR:-}" ]; then
-    before_port=$(free_port); payara "$before_port" "$BEFORE_WAR" "$work/before.log"; peers="one two before"
+    before_port=$(free_port); payara "$before_port" "$BEFORE_WAR" "$work/before.log"; group3=$!; peers="one two before"
   fi
   for port in "$tether2_port" ${before_port:-}; do
     for _ in $(seq 1 480); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.5; done
     curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "an instance on $port did not start" >&2; exit 1; }
   done
+  jvms="$tether_pid $(jvm_of "$group2")${group3:+ $(jvm_of "$group3")}" # every Tether JVM: their CPU per run
   echo "second instance on $tether2_port${before_port:+, the build before on $before_port}"
 fi
+jvm_ticks() { # CPU ticks (utime + stime) used so far by the Tether JVMs
+  local total=0 pid
+  for pid in $jvms; do total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}'))); done
+  echo "$total"
+}
 
 n=0
 load() { # who(tether|go) label args... -> appends one JSON line to $work/runs.jsonl
@@ -120,10 +126,12 @@ peer() { # who label loadgen-args...: one (A), two (A and B, half the clients on
   n=$((n + 1))
   [ "$who" = two ] && u2=(--url2 "$b")
   [ "$who" = before ] && a="ws://127.0.0.1:$before_port/ws/chat/$label-$who-$n"
+  local ticks=$(jvm_ticks)
   line=$(node bench/loadgen/loadgen.mjs --url "$a" "${u2[@]}" --timeout 300 "$@" | tail -1)
-  echo "{\"server\":\"$who\",\"case\":\"$label\",\"result\":$line}" >>"$work/runs.jsonl"
+  ticks=$(( $(jvm_ticks) - ticks )) # all the Tether JVMs, whichever served: what the run cost the machine
+  echo "{\"server\":\"$who\",\"case\":\"$label\",\"jvmCpuMs\":$((ticks * 1000 / $(getconf CLK_TCK))),\"result\":$line}" >>"$work/runs.jsonl"
   cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"
-  echo "  $who $label: $line"
+  echo "  $who $label: JVM CPU $((ticks * 1000 / $(getconf CLK_TCK))) ms, $line"
 }
 if [ "$cases" = instances ]; then
   echo "Warm-up: 1,000 clients × 200 msg/s for at least ${warmup} s on every peer (C2 CPU per round printed)"

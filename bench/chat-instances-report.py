@@ -13,11 +13,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 runs_file, json_out, png_out, meta = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 runs = [json.loads(line) for line in open(runs_file) if line.strip()]
 runs = [r for r in runs if r["case"] != "warm"]
+for r in runs:  # CPU of every Tether JVM during the run (loadgen connects, sends, drains), per delivered message
+    if "jvmCpuMs" in r and r["result"].get("deliveries"):
+        r["result"]["jvmCpuUsPerDelivery"] = round(r["jvmCpuMs"] * 1000 / r["result"]["deliveries"], 3)
 cases = ["fan1000", "fan100"]
 peers = [p for p in ("one", "two", "before") if any(r["server"] == p for r in runs)]
 labels = {"one": "one instance", "two": "two instances", "before": "one instance, build before"}
 fields = ["deliveriesPerS", "p50", "p99", "max", "lost", "outOfOrder", "evicted", "sendErrors", "sentPerS",
-          "loadgenCpuPct", "loadgenLagP99Ms", "joinMs"]
+          "loadgenCpuPct", "loadgenLagP99Ms", "joinMs", "jvmCpuUsPerDelivery"]
 
 
 def median(case, peer, field):
@@ -31,7 +34,9 @@ for case in cases:
     summary[case] = {p: {f: median(case, p, f) for f in fields} for p in peers}
     one, two = summary[case]["one"], summary[case]["two"]
     summary[case]["two/one"] = {"deliveriesPerS": round(two["deliveriesPerS"] / one["deliveriesPerS"], 3),
-                                "p99DiffMs": round(two["p99"] - one["p99"], 2)}
+                                "p99DiffMs": round(two["p99"] - one["p99"], 2),
+                                "jvmCpuPerDelivery": round(two["jvmCpuUsPerDelivery"] / one["jvmCpuUsPerDelivery"], 3)
+                                if one["jvmCpuUsPerDelivery"] and two["jvmCpuUsPerDelivery"] else None}
     targets[case + ": two instances deliver >= 0.9 x one"] = two["deliveriesPerS"] >= 0.9 * one["deliveriesPerS"]
     targets[case + ": two instances p99 <= one + 2 ms"] = two["p99"] <= one["p99"] + 2
     targets[case + ": nothing lost, nothing out of order"] = all(
@@ -45,14 +50,17 @@ for case in cases:
 with open(json_out, "w") as f:
     json.dump({"meta": meta, "summary": summary, "targets": targets, "runs": runs}, f, indent=1)
 
-print(f"{'case':10} {'peer':30} {'deliveries/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'lost':>5} {'ooo':>4}")
+print(f"{'case':10} {'peer':30} {'deliveries/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'lost':>5} {'ooo':>4} "
+      f"{'JVM CPU us/delivery':>20} {'loadgen lag p99 ms':>19}")
 for case in cases:
     for p in peers:
         s = summary[case][p]
         print(f"{case:10} {labels[p]:30} {s['deliveriesPerS']:>13,.0f} {s['p50']:>8.2f} {s['p99']:>8.2f} "
-              f"{s['lost']:>5.0f} {s['outOfOrder']:>4.0f}")
+              f"{s['lost']:>5.0f} {s['outOfOrder']:>4.0f} {s['jvmCpuUsPerDelivery'] or float('nan'):>20.2f} "
+              f"{s['loadgenLagP99Ms'] or float('nan'):>19.1f}")
     print(f"{'':10} two/one: deliveries {summary[case]['two/one']['deliveriesPerS']}, "
-          f"p99 {summary[case]['two/one']['p99DiffMs']:+} ms"
+          f"p99 {summary[case]['two/one']['p99DiffMs']:+} ms, JVM CPU per delivery "
+          f"{summary[case]['two/one']['jvmCpuPerDelivery']} x"
           + (f"; one/before: p50 {summary[case]['one/before']['p50']}, p99 {summary[case]['one/before']['p99']}"
              if "before" in peers else ""))
 for t, ok in targets.items():
