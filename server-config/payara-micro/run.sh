@@ -111,8 +111,10 @@ Tether on http://localhost:$port (listening on $bind)
 Ctrl-C stops it.
 MSG
 
-payara_args=(--nocluster --port "$port" --contextroot / --prebootcommandfile "$preboot" --logproperties "$logging"
+# --disablephonehome: Payara Micro otherwise sends usage data to www.payara.fish at every start (PhoneHomeTask)
+common_args=(--nocluster --disablephonehome --contextroot / --prebootcommandfile "$preboot" --logproperties "$logging"
   --deploy "$war")
+payara_args=(--port "$port" "${common_args[@]}")
 
 # Payara Micro unpacks its 100 MB runtime on every start unless given a root directory, and loads some 30,000
 # classes. So the runtime is unpacked once into a root directory (one per instance running at the same time: a free
@@ -132,9 +134,11 @@ if [ -n "$root" ]; then
     rm -rf "$root"
     if java -jar target/payara-micro.jar --rootdir "$root" --outputlauncher >"$root.log" 2>&1; then
       cp -a "$root/config" "$root/config.pristine"
-      # the warm-up deploys Tether once, then exits and writes the archive
+      # the warm-up deploys Tether once, then exits and writes the archive. It listens on another port: on this
+      # one a health check would take it for the server, which then stops (a test's wait for /health/live did)
       java ${TETHER_JAVA_OPTS:-} -XX:ArchiveClassesAtExit="$root/classes.jsa" -jar "$root/launch-micro.jar" \
-        "${payara_args[@]}" --warmup >>"$root.log" 2>&1 &
+        --port $((20000 + RANDOM % 20000)) --autobindhttp --autobindrange 200 "${common_args[@]}" --warmup \
+        >>"$root.log" 2>&1 &
       payara_pid=$!
       wait_payara || rm -f "$root/classes.jsa"
       [ -n "$stopping" ] && { rm -rf "$root"; exit 0; } # stopped during the warm-up: prepare again next time
