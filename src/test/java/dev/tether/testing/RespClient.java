@@ -37,20 +37,25 @@ public final class RespClient implements AutoCloseable {
 
     public Object call(Object... words) {
         try {
-            ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            buf.write(("*" + words.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (Object word : words) {
-                byte[] bytes = word instanceof byte[] b ? b : word.toString().getBytes(StandardCharsets.UTF_8);
-                buf.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                buf.write(bytes);
-                buf.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            }
-            out.write(buf.toByteArray());
+            out.write(encode(words));
             out.flush();
             return read();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** One command as a RESP array of bulk strings (byte[] words as they are, anything else as UTF-8 text). */
+    public static byte[] encode(Object... words) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        buf.writeBytes(("*" + words.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (Object word : words) {
+            byte[] bytes = word instanceof byte[] b ? b : word.toString().getBytes(StandardCharsets.UTF_8);
+            buf.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            buf.writeBytes(bytes);
+            buf.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return buf.toByteArray();
     }
 
     public String text(Object... words) {

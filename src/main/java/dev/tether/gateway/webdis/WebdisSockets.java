@@ -190,14 +190,10 @@ public class WebdisSockets {
                 if (closed) {
                     return;
                 }
-                closed = true;
                 closing = new CloseReason(code, reason.length() > 120 ? reason.substring(0, 120) : reason);
                 closeNow = !sending;
                 socketClosed = closeNow;
-                outbox.clear();
-                queuedBytes = 0;
-                subs = List.copyOf(subscriptions);
-                subscriptions.clear();
+                subs = drop();
             }
             subs.forEach(Subscription::close);
             if (closeNow) {
@@ -224,13 +220,19 @@ public class WebdisSockets {
         void release() {
             List<Subscription> subs;
             synchronized (this) {
-                closed = true;
-                outbox.clear();
-                queuedBytes = 0;
-                subs = List.copyOf(subscriptions);
-                subscriptions.clear();
+                subs = drop();
             }
             subs.forEach(Subscription::close);
+        }
+
+        /** Marks the socket closed and empties its queue and subscriptions (holding the lock); the caller closes them. */
+        private List<Subscription> drop() {
+            closed = true;
+            outbox.clear();
+            queuedBytes = 0;
+            List<Subscription> subs = List.copyOf(subscriptions);
+            subscriptions.clear();
+            return subs;
         }
 
         @Override

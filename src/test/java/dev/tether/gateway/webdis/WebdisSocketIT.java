@@ -83,7 +83,7 @@ class WebdisSocketIT {
             assertEquals(1009, ws.closing().code());
         }
         try (WebdisClient ws = WebdisClient.open(url, ".raw", false)) {
-            ws.binary(resp("SET", "bigraw", "y".repeat(MAX_FRAME)));
+            ws.binary(RespClient.encode("SET", "bigraw", "y".repeat(MAX_FRAME)));
             assertEquals(1009, ws.closing().code());
         }
         assertEquals(MAX_FRAME - "[\"SET\",\"big\",\"\"]".length(), resp.text("GET", "big").length());
@@ -195,7 +195,7 @@ class WebdisSocketIT {
         try (WebdisClient ws = WebdisClient.open(url, ".raw", false)) {
             ws.text("*3\r\n$3\r\nSET\r\n$2\r\nrk\r\n$2\r\nrv\r\n");
             assertEquals("+OK\r\n", ws.nextText());
-            ws.binary(resp("SET", "bin", value)); // not UTF-8: a binary frame
+            ws.binary(RespClient.encode("SET", "bin", value)); // not UTF-8: a binary frame
             assertEquals("+OK\r\n", ws.nextText());
             assertArrayEquals(value, (byte[]) resp.call("GET", "bin"));
             ws.text("*2\r\n$3\r\nGET\r\n$3\r\nbin\r\n");
@@ -243,18 +243,6 @@ class WebdisSocketIT {
         int unitBytes = unit.getBytes(StandardCharsets.UTF_8).length;
         String value = unit.repeat(room / unitBytes) + "x".repeat(room % unitBytes);
         return "[\"SET\",\"" + key + "\",\"" + value + "\"]";
-    }
-
-    private static byte[] resp(Object... words) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("*" + words.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (Object word : words) {
-            byte[] bytes = word instanceof byte[] b ? b : word.toString().getBytes(StandardCharsets.UTF_8);
-            out.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.writeBytes(bytes);
-            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        return out.toByteArray();
     }
 
     private static int subscribers(Http http) {
