@@ -34,9 +34,7 @@ public class ChatMetrics {
     }
 
     void messagesOut(int frames) {
-        for (int i = 0; i < frames; i++) {
-            out.increment();
-        }
+        out.add(frames);
     }
 
     void eviction() {

@@ -3,7 +3,7 @@ package dev.tether.chat;
 import static dev.tether.support.ConfigValues.positive;
 import static dev.tether.support.ConfigValues.positiveLong;
 
-import java.util.Arrays;
+import dev.tether.support.ConfigValues;
 import java.util.List;
 import org.eclipse.microprofile.config.Config;
 
@@ -46,7 +46,7 @@ public record ChatSettings(
                 positive(config, "tether.chat.flood-close-after", 40),
                 positive(config, "tether.chat.max-connections-per-address", 10_000),
                 config.getOptionalValue("tether.chat.allowed-origins", String.class)
-                        .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList())
+                        .map(ConfigValues::items)
                         .orElse(List.of()),
                 positive(config, "tether.chat.history-size", 50),
                 positive(config, "tether.chat.stream-max-length", 1000),

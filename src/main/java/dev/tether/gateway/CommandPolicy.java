@@ -1,14 +1,13 @@
 package dev.tether.gateway;
 
+import dev.tether.support.ConfigValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -146,11 +145,6 @@ public class CommandPolicy {
     }
 
     private static Set<String> names(Optional<String> list) {
-        return list.map(s -> Arrays.stream(s.split(","))
-                        .map(String::trim)
-                        .filter(n -> !n.isEmpty())
-                        .map(n -> n.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "))
-                        .collect(Collectors.toUnmodifiableSet()))
-                .orElse(Set.of());
+        return ConfigValues.items(list, n -> n.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "));
     }
 }

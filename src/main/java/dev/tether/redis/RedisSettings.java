@@ -3,8 +3,8 @@ package dev.tether.redis;
 import static dev.tether.support.ConfigValues.nonNegative;
 import static dev.tether.support.ConfigValues.positive;
 
+import dev.tether.support.ConfigValues;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -106,7 +106,7 @@ public record RedisSettings(
 
     private static List<String> nodes(Config config, String scheme) {
         String nodes = config.getOptionalValue("tether.redis.nodes", String.class).orElse("");
-        return Arrays.stream(nodes.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+        return ConfigValues.items(nodes).stream()
                 .map(n -> n.contains("://") ? n : scheme + "://" + n)
                 .toList();
     }

@@ -1,8 +1,17 @@
 package dev.tether.support;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
 
-/** Numeric settings with their bounds checked at deployment, so a bad value fails the start, not a request. */
+/**
+ * Settings read the same way everywhere: numbers with their bounds checked at deployment (so a bad value fails the
+ * start, not a request), and comma-separated lists.
+ */
 public final class ConfigValues {
 
     private ConfigValues() {
@@ -22,6 +31,17 @@ public final class ConfigValues {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
         }
         return value;
+    }
+
+    /** The items of a comma-separated setting, trimmed, empty ones dropped. */
+    public static List<String> items(String commaList) {
+        return Arrays.stream(commaList.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The distinct items of an optional comma-separated setting, each passed through {@code normalize}. */
+    public static Set<String> items(Optional<String> commaList, UnaryOperator<String> normalize) {
+        return commaList.map(ConfigValues::items).orElse(List.of()).stream().map(normalize)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public static long nonNegativeLong(Config config, String name, long defaultValue) {

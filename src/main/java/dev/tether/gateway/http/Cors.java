@@ -1,5 +1,6 @@
 package dev.tether.gateway.http;
 
+import dev.tether.support.ConfigValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,11 +28,7 @@ public class Cors {
 
     @Inject
     public Cors(@ConfigProperty(name = "tether.cors.origins") Optional<String> origins) {
-        this.origins = origins.map(list -> Arrays.stream(list.split(","))
-                        .map(o -> o.trim().toLowerCase(Locale.ROOT))
-                        .filter(o -> !o.isEmpty())
-                        .collect(Collectors.toUnmodifiableSet()))
-                .orElse(Set.of());
+        this.origins = ConfigValues.items(origins, o -> o.toLowerCase(Locale.ROOT));
         this.any = this.origins.contains("*");
     }
 

@@ -1,5 +1,6 @@
 package dev.tether.gateway.webdis;
 
+import dev.tether.support.ConfigValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigInteger;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -104,8 +104,7 @@ public class WebdisAcl {
     }
 
     private static Set<String> names(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> s.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        return ConfigValues.items(Optional.of(list), s -> s.toUpperCase(Locale.ROOT));
     }
 
     /** The bytes of a literal IPv4/IPv6 address (no DNS lookup: names are refused), or null. */

@@ -1,12 +1,11 @@
 package dev.tether.gateway.webdis;
 
+import dev.tether.support.ConfigValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The Webdis dialect's limits ({@code tether.webdis.*}); the ACL is {@link WebdisAcl}. */
@@ -52,8 +51,7 @@ public class WebdisSettings {
 
     /** Browser origins allowed on the WebSocket besides the page's own ("*" for any). */
     public Set<String> wsOrigins() {
-        return wsOrigins.map(list -> Arrays.stream(list.split(",")).map(o -> o.trim().toLowerCase(Locale.ROOT))
-                .filter(o -> !o.isEmpty()).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+        return ConfigValues.items(wsOrigins, o -> o.toLowerCase(Locale.ROOT));
     }
 
     /** Bytes of one WebSocket frame; larger closes the socket with 1009. */
