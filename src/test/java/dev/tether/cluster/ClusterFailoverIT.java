@@ -12,7 +12,6 @@ import dev.tether.testing.Tether;
 import dev.tether.testing.TetherIT;
 import java.io.File;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,8 +79,8 @@ class ClusterFailoverIT {
         keys.add("mig:elsewhere:a");
         keys.add("mig:elsewhere:b");
         assertTrue(keys.size() > 20, "keys in the moving slots: " + keys);
-        String fromId = id(from);
-        String toId = id(to);
+        String fromId = cluster.id(from);
+        String toId = cluster.id(to);
         Http http = new Http(Tether.base(url), null);
         List<IncrTraffic.Outcome> all;
         IncrTraffic traffic = new IncrTraffic(http, i -> keys.get(i % keys.size()), 120_000);
@@ -144,8 +143,8 @@ class ClusterFailoverIT {
             a.call("RPUSH", list, "x");
             // the slot half-migrated, as redis-cli leaves it while it moves keys: keys still on the source run there,
             // keys not there get ASK (run them on the target after ASKING)
-            assertEquals("OK", b.text("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", id(from)));
-            assertEquals("OK", a.text("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", id(to)));
+            assertEquals("OK", b.text("CLUSTER", "SETSLOT", Integer.toString(slot), "IMPORTING", cluster.id(from)));
+            assertEquals("OK", a.text("CLUSTER", "SETSLOT", Integer.toString(slot), "MIGRATING", cluster.id(to)));
         }
         Http http = new Http(Tether.base(url), null);
         String pipeline = "[[\"INCR\",\"" + tag + ":here\"],[\"INCR\",\"" + tag + ":a\"],[\"INCR\",\"" + list
@@ -157,7 +156,7 @@ class ClusterFailoverIT {
             a.call("MIGRATE", "127.0.0.1", Integer.toString(to.port()), "", "0", "5000", "AUTH", PASSWORD, "KEYS", tag + ":here");
             for (RedisServer node : List.of(to, from)) {
                 try (RespClient c = cluster.client(node)) {
-                    assertEquals("OK", c.text("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", id(to)));
+                    assertEquals("OK", c.text("CLUSTER", "SETSLOT", Integer.toString(slot), "NODE", cluster.id(to)));
                 }
             }
             cluster.awaitOk(10_000);
@@ -236,13 +235,6 @@ class ClusterFailoverIT {
     private static long slot(String key) {
         try (RespClient c = cluster.anyClient()) {
             return (Long) c.call("CLUSTER", "KEYSLOT", key);
-        }
-    }
-
-    private static String id(RedisServer node) {
-        try (RespClient c = cluster.client(node)) {
-            Object id = c.call("CLUSTER", "MYID");
-            return id instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : id.toString();
         }
     }
 }

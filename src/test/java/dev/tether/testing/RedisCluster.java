@@ -133,6 +133,14 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no master for slot " + slot);
     }
 
+    /** The node's cluster id (CLUSTER MYID), as redis-cli --cluster names it. */
+    public String id(RedisServer node) {
+        try (RespClient c = client(node)) {
+            Object id = c.call("CLUSTER", "MYID");
+            return id instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : id.toString();
+        }
+    }
+
     /** A RESP client on a running node (any). */
     public RespClient anyClient() {
         for (RedisServer node : nodes) {
