@@ -10,7 +10,8 @@
 #                                            # each, senders on both, one Redis), same room and load, alternating
 #                                            # rounds; BEFORE_WAR=/path/old.war adds that build as a third peer
 #                                            # (the single-instance path before and after). Results chat-instances.*
-#                                            # PROCS=2: load generator processes for 1,000 clients
+#                                            # PROCS=2: load generator processes for 1,000 clients;
+#                                            # FAN100=0: without the 100-client case
 # Needs: golang-go golang-github-gorilla-websocket-dev nodejs npm redis-server python3-matplotlib, Java 17 + Maven.
 # Run it alone on the machine: flock -x /tmp/tether-bench.lock setsid bench/chat-fanout.sh
 set -euo pipefail
@@ -88,11 +89,21 @@ if [ "$cases" = instances ]; then
     curl -sf -o /dev/null "http://127.0.0.1:$port/health/ready" || { echo "an instance on $port did not start" >&2; exit 1; }
   done
   jvms="$tether_pid $(jvm_of "$group2")${group3:+ $(jvm_of "$group3")}" # every Tether JVM: their CPU per run
+  ports="$tether_port $tether2_port ${before_port:-}"
   echo "second instance on $tether2_port${before_port:+, the build before on $before_port}"
 fi
-jvm_ticks() { # CPU ticks (utime + stime) used so far by the Tether JVMs
+jvm_ticks() { # CPU ticks used so far by the Tether JVMs: utime + stime ($1 = sys: stime only, the kernel's part)
   local total=0 pid
-  for pid in $jvms; do total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}'))); done
+  for pid in $jvms; do
+    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk -v s="${1:-}" '{print (s == "sys" ? 0 : $12) + $13}')))
+  done
+  echo "$total"
+}
+queued() { # chat frames the instances have queued to clients so far (one per member per broadcast)
+  local total=0 port
+  for port in $ports; do
+    total=$((total + $(curl -sf "http://127.0.0.1:$port/metrics?scope=application" | awk '/^tether_chat_messages_out_total/ {printf "%d", $NF}')))
+  done
   echo "$total"
 }
 
@@ -126,10 +137,11 @@ peer() { # who label loadgen-args...: one (A), two (A and B, half the clients on
   n=$((n + 1))
   [ "$who" = two ] && u2=(--url2 "$b")
   [ "$who" = before ] && a="ws://127.0.0.1:$before_port/ws/chat/$label-$who-$n"
-  local ticks=$(jvm_ticks)
+  local ticks=$(jvm_ticks) sys=$(jvm_ticks sys) frames=$(queued) hz=$(getconf CLK_TCK)
   line=$(node bench/loadgen/loadgen.mjs --url "$a" "${u2[@]}" --timeout 300 "$@" | tail -1)
   ticks=$(( $(jvm_ticks) - ticks )) # all the Tether JVMs, whichever served: what the run cost the machine
-  echo "{\"server\":\"$who\",\"case\":\"$label\",\"jvmCpuMs\":$((ticks * 1000 / $(getconf CLK_TCK))),\"result\":$line}" >>"$work/runs.jsonl"
+  sys=$(( $(jvm_ticks sys) - sys )); frames=$(( $(queued) - frames ))
+  echo "{\"server\":\"$who\",\"case\":\"$label\",\"jvmCpuMs\":$((ticks * 1000 / hz)),\"jvmSysMs\":$((sys * 1000 / hz)),\"framesQueued\":$frames,\"result\":$line}" >>"$work/runs.jsonl"
   cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"
   echo "  $who $label: JVM CPU $((ticks * 1000 / $(getconf CLK_TCK))) ms, $line"
 }
@@ -147,7 +159,7 @@ if [ "$cases" = instances ]; then
     order=$peers; [ $((r % 2)) -eq 0 ] && order=$(echo "$peers" | tr ' ' '\n' | tac | tr '\n' ' ')
     echo "Round $r ($order)"
     for p in $order; do peer "$p" fan1000 --clients 1000 --procs "${PROCS:-2}" --rate 200 --senders 20 --duration "$duration" --drain 5; done
-    for p in $order; do peer "$p" fan100 --clients 100 --procs 1 --rate 200 --senders 20 --duration "$duration" --drain 5; done
+    [ "${FAN100:-1}" = 0 ] || for p in $order; do peer "$p" fan100 --clients 100 --procs 1 --rate 200 --senders 20 --duration "$duration" --drain 5; done
   done
   /usr/bin/python3 bench/chat-instances-report.py "$work/runs.jsonl" "$out/$name.json" "$out/$name.png" \
     "{\"rounds\":$rounds,\"durationS\":$duration,\"jitQuietAfterS\":\"${quiet_after:-never}\",\"loadavgBefore\":\"$loadavg_before\",\"loadavgAfter\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"cores\":$(nproc),\"before\":\"${BEFORE_WAR:-}\",\"date\":\"$(date -u +%FT%TZ)\"}"

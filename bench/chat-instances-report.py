@@ -16,11 +16,15 @@ runs = [r for r in runs if r["case"] != "warm"]
 for r in runs:  # CPU of every Tether JVM during the run (loadgen connects, sends, drains), per delivered message
     if "jvmCpuMs" in r and r["result"].get("deliveries"):
         r["result"]["jvmCpuUsPerDelivery"] = round(r["jvmCpuMs"] * 1000 / r["result"]["deliveries"], 3)
-cases = ["fan1000", "fan100"]
+        if "jvmSysMs" in r:  # the kernel's part (socket writes), and broadcasts: frames queued per delivery
+            r["result"]["jvmSysShare"] = round(r["jvmSysMs"] / max(1, r["jvmCpuMs"]), 3)
+            r["result"]["queuedPerDelivery"] = round(r["framesQueued"] / r["result"]["deliveries"], 3)
+cases = [c for c in ("fan1000", "fan100") if any(r["case"] == c for r in runs)]
 peers = [p for p in ("one", "two", "before") if any(r["server"] == p for r in runs)]
 labels = {"one": "one instance", "two": "two instances", "before": "one instance, build before"}
 fields = ["deliveriesPerS", "p50", "p99", "max", "lost", "outOfOrder", "evicted", "sendErrors", "sentPerS",
-          "loadgenCpuPct", "loadgenLagP99Ms", "joinMs", "jvmCpuUsPerDelivery"]
+          "loadgenCpuPct", "loadgenLagP99Ms", "joinMs", "jvmCpuUsPerDelivery", "deliveriesPerFrame",
+          "jvmSysShare", "queuedPerDelivery"]
 
 
 def median(case, peer, field):
@@ -51,13 +55,14 @@ with open(json_out, "w") as f:
     json.dump({"meta": meta, "summary": summary, "targets": targets, "runs": runs}, f, indent=1)
 
 print(f"{'case':10} {'peer':30} {'deliveries/s':>13} {'p50 ms':>8} {'p99 ms':>8} {'lost':>5} {'ooo':>4} "
-      f"{'JVM CPU us/delivery':>20} {'loadgen lag p99 ms':>19}")
+      f"{'JVM CPU us/delivery':>20} {'loadgen lag p99 ms':>19} {'msgs/frame':>10} {'JVM sys':>7} {'queued/delivery':>15}")
 for case in cases:
     for p in peers:
         s = summary[case][p]
         print(f"{case:10} {labels[p]:30} {s['deliveriesPerS']:>13,.0f} {s['p50']:>8.2f} {s['p99']:>8.2f} "
               f"{s['lost']:>5.0f} {s['outOfOrder']:>4.0f} {s['jvmCpuUsPerDelivery'] or float('nan'):>20.2f} "
-              f"{s['loadgenLagP99Ms'] or float('nan'):>19.1f}")
+              f"{s['loadgenLagP99Ms'] or float('nan'):>19.1f} {s['deliveriesPerFrame'] or float('nan'):>10.2f} "
+              f"{s['jvmSysShare'] or float('nan'):>7.2f} {s['queuedPerDelivery'] or float('nan'):>15.3f}")
     print(f"{'':10} two/one: deliveries {summary[case]['two/one']['deliveriesPerS']}, "
           f"p99 {summary[case]['two/one']['p99DiffMs']:+} ms, JVM CPU per delivery "
           f"{summary[case]['two/one']['jvmCpuPerDelivery']} x"
@@ -74,7 +79,7 @@ for ax, metric in zip(axes, ("p50", "p99")):
         bars = ax.bar([x + i * width for x in range(len(cases))], values, width, label=labels[p])
         ax.bar_label(bars, fmt="%.1f", fontsize=8)
     ax.set_xticks([x + width * (len(peers) - 1) / 2 for x in range(len(cases))],
-                  ["1,000 clients\n200 msg/s", "100 clients\n200 msg/s"])
+                  [{"fan1000": "1,000 clients\n200 msg/s", "fan100": "100 clients\n200 msg/s"}[c] for c in cases])
     ax.set_ylabel(metric + " latency, ms (lower is better)")
     ax.set_title(metric + " send-to-delivery latency")
 axes[0].legend(fontsize=8)

@@ -39,7 +39,7 @@ function worker() {
   const clients = [];
   const hist = new Float64Array(2000);
   const lag = monitorEventLoopDelay({ resolution: 10 });
-  const stats = { delivered: 0, inWindow: 0, outOfOrder: 0, sent: 0, sendErrors: 0, evicted: 0, closed: 0,
+  const stats = { delivered: 0, inWindow: 0, framesInWindow: 0, outOfOrder: 0, sent: 0, sendErrors: 0, evicted: 0, closed: 0,
     otherErrors: 0, joinMs: 0 };
   let window = [0, Infinity];
   const re = /"text":"(\d+):(\d+):([\d.]+)"/g;
@@ -54,6 +54,7 @@ function worker() {
       return;
     }
     const t = now();
+    if (t >= window[0] && t <= window[1]) stats.framesInWindow++;
     re.lastIndex = 0;
     for (let m; (m = re.exec(text));) delivered(c, +m[1], +m[2], +m[3], t);
   }
@@ -222,6 +223,7 @@ async function coordinator() {
     result.sendErrors = sum((x) => x.stats.sendErrors);
     result.deliveries = sum((x) => x.stats.delivered);
     result.deliveriesPerS = Math.round(sum((x) => x.stats.inWindow) / o.duration);
+    result.deliveriesPerFrame = +(sum((x) => x.stats.inWindow) / Math.max(1, sum((x) => x.stats.framesInWindow))).toFixed(2);
     result.expected = accepted * o.clients;
     result.lost = openCounts.reduce((a, n) => a + Math.max(0, accepted - n), 0);
     result.outOfOrder = sum((x) => x.stats.outOfOrder);
