@@ -163,11 +163,9 @@ final class RoomWorker {
             }
         }
         broadcast(room, events);
-        if (steps.get(0) instanceof Room.Append) {
+        if (!stored.isEmpty()) {
             // the fast path: broadcast now what directly follows what this instance delivered (see Deliver.next);
-            // the rest (another instance's entry came between) arrives through the feed. Submitted even when
-            // empty: it restarts the other lane if that held back what the feed read meanwhile (Room.take)
-            room.stored();
+            // the rest (another instance's entry came between) arrives through the feed
             submit(room, new Room.Deliver(stored, prevs, null), Runnable::run);
         }
     }
