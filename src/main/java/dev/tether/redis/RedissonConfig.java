@@ -31,9 +31,6 @@ final class RedissonConfig {
             case SENTINEL -> sentinel(s);
         };
         config.setLazyInitialization(true);
-        // EVAL, not EVALSHA: a batch does not fall back to EVAL on NOSCRIPT, and a master that just took a slot over
-        // (reshard, failover) or restarted has an empty script cache, so the chat's appends there would fail
-        config.setUseScriptCache(false);
         // Netty's DNS resolver keeps UDP sockets bound to every interface; the JDK's resolver opens none.
         config.setAddressResolverGroupFactory((datagram, socket, nameServers) -> DefaultAddressResolverGroup.INSTANCE);
         config.setNettyHook(new NettyHook() {

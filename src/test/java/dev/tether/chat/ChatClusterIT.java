@@ -138,8 +138,9 @@ class ChatClusterIT {
     }
 
     @Test
-    @Disabled("not done: in 1 of 3 runs one client missed 1 of 238 messages during the reshard (cause not found yet);"
-            + " the NOSCRIPT failures it first found are fixed")
+    @Disabled("not done: appends on the new master fail with NOSCRIPT (Redisson batches send EVALSHA); turning the"
+            + " script cache off fixed that but coincided with ChatRetentionIT failing 3 times in 9; and once one client"
+            + " missed 1 of 238 messages")
     void aRoomWhoseSlotMovesToAnotherMasterMidTrafficLosesAndRepeatsNothing() throws Exception {
         String room = null;
         for (int i = 0; room == null && i < 20_000; i++) {
