@@ -143,7 +143,7 @@ peer() { # who label loadgen-args...: one (A), two (A and B, half the clients on
   sys=$(( $(jvm_ticks sys) - sys )); frames=$(( $(queued) - frames ))
   echo "{\"server\":\"$who\",\"case\":\"$label\",\"jvmCpuMs\":$((ticks * 1000 / hz)),\"jvmSysMs\":$((sys * 1000 / hz)),\"framesQueued\":$frames,\"result\":$line}" >>"$work/runs.jsonl"
   cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"
-  echo "  $who $label: JVM CPU $((ticks * 1000 / $(getconf CLK_TCK))) ms, $line"
+  echo "  $who $label: JVM CPU $((ticks * 1000 / hz)) ms, $line"
 }
 if [ "$cases" = instances ]; then
   echo "Warm-up: 1,000 clients × 200 msg/s for at least ${warmup} s on every peer (C2 CPU per round printed)"

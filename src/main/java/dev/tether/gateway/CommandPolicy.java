@@ -145,6 +145,6 @@ public class CommandPolicy {
     }
 
     private static Set<String> names(Optional<String> list) {
-        return ConfigValues.items(list, n -> n.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "));
+        return ConfigValues.items(list.orElse(""), n -> n.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "));
     }
 }

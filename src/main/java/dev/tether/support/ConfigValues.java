@@ -2,7 +2,6 @@ package dev.tether.support;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -38,10 +37,9 @@ public final class ConfigValues {
         return Arrays.stream(commaList.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** The distinct items of an optional comma-separated setting, each passed through {@code normalize}. */
-    public static Set<String> items(Optional<String> commaList, UnaryOperator<String> normalize) {
-        return commaList.map(ConfigValues::items).orElse(List.of()).stream().map(normalize)
-                .collect(Collectors.toUnmodifiableSet());
+    /** The distinct items of a comma-separated setting, each passed through {@code normalize}. */
+    public static Set<String> items(String commaList, UnaryOperator<String> normalize) {
+        return items(commaList).stream().map(normalize).collect(Collectors.toUnmodifiableSet());
     }
 
     public static long nonNegativeLong(Config config, String name, long defaultValue) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +17,9 @@ class ConfigValuesTest {
     }
 
     @Test
-    void normalizedItemsAreDistinctAndAnAbsentSettingIsEmpty() {
+    void normalizedItemsAreDistinctAndAnEmptySettingHasNone() {
         assertEquals(Set.of("https://a.example", "*"),
-                ConfigValues.items(Optional.of("https://A.example, https://a.example ,*"), s -> s.toLowerCase(Locale.ROOT)));
-        assertEquals(Set.of(), ConfigValues.items(Optional.empty(), s -> s));
+                ConfigValues.items("https://A.example, https://a.example ,*", s -> s.toLowerCase(Locale.ROOT)));
+        assertEquals(Set.of(), ConfigValues.items("", s -> s));
     }
 }

@@ -137,7 +137,7 @@ public final class RedisCluster implements AutoCloseable {
     public String id(RedisServer node) {
         try (RespClient c = client(node)) {
             Object id = c.call("CLUSTER", "MYID");
-            return id instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : id.toString();
+            return id instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : id.toString();
         }
     }
 

@@ -28,7 +28,7 @@ public class Cors {
 
     @Inject
     public Cors(@ConfigProperty(name = "tether.cors.origins") Optional<String> origins) {
-        this.origins = ConfigValues.items(origins, o -> o.toLowerCase(Locale.ROOT));
+        this.origins = ConfigValues.items(origins.orElse(""), o -> o.toLowerCase(Locale.ROOT));
         this.any = this.origins.contains("*");
     }
 

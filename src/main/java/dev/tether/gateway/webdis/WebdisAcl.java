@@ -104,7 +104,7 @@ public class WebdisAcl {
     }
 
     private static Set<String> names(String list) {
-        return ConfigValues.items(Optional.of(list), s -> s.toUpperCase(Locale.ROOT));
+        return ConfigValues.items(list, s -> s.toUpperCase(Locale.ROOT));
     }
 
     /** The bytes of a literal IPv4/IPv6 address (no DNS lookup: names are refused), or null. */

@@ -51,7 +51,7 @@ public class WebdisSettings {
 
     /** Browser origins allowed on the WebSocket besides the page's own ("*" for any). */
     public Set<String> wsOrigins() {
-        return ConfigValues.items(wsOrigins, o -> o.toLowerCase(Locale.ROOT));
+        return ConfigValues.items(wsOrigins.orElse(""), o -> o.toLowerCase(Locale.ROOT));
     }
 
     /** Bytes of one WebSocket frame; larger closes the socket with 1009. */
