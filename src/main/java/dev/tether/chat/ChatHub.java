@@ -99,8 +99,8 @@ public class ChatHub {
      * Messages the feed read from the room's stream, queued to broadcast in order; a room worker this starts goes to
      * {@code startOn} (the feed runs it on its own thread, saving a thread hand-off per delivery).
      */
-    void deliver(Room room, List<ChatMessage> messages, StreamMessageId gapAfter, java.util.concurrent.Executor startOn) {
-        worker().submit(room, new Room.Deliver(messages, null, gapAfter), startOn);
+    void deliver(Room room, List<ChatMessage> messages, StreamMessageId gapPrev, java.util.concurrent.Executor startOn) {
+        worker().submit(room, new Room.Deliver(messages, null, gapPrev, gapPrev == null ? 0 : room.pipelinesSent), startOn);
     }
 
     /** Tells every client when Redis becomes unreachable and when it is back (the health check's view). */

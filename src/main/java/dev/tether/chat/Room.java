@@ -1,5 +1,6 @@
 package dev.tether.chat;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -40,11 +41,15 @@ final class Room {
 
     /**
      * Broadcast messages in stream order: read by the instance's {@link RoomFeed} ({@code prevs} null; each is
-     * new if newer than what was delivered; {@code gapAfter} non-null when entries after that id were trimmed
-     * before the feed read them), or just stored here ({@code prevs}: the id of each one's predecessor in the
-     * stream; each goes out only if its predecessor is exactly the last message delivered, else the feed brings it).
+     * new if newer than what was delivered; {@code gapPrev} non-null when the first one's predecessor, that id, is
+     * newer than where the feed read from: entries were trimmed before it read them), or just stored here by append
+     * pipeline number {@code pipeline} ({@code prevs}: the id of each one's predecessor in the stream; each goes out
+     * only if its predecessor is exactly the last message delivered, else the feed brings it). A feed Deliver with
+     * a gap carries the number of the last pipeline sent before the feed read it: it waits for that pipeline's
+     * Deliver (see {@link RoomWorker}), so a gap never skips messages this instance stored itself.
      */
-    record Deliver(List<ChatMessage> messages, List<StreamMessageId> prevs, StreamMessageId gapAfter) implements Step {
+    record Deliver(List<ChatMessage> messages, List<StreamMessageId> prevs, StreamMessageId gapPrev, long pipeline)
+            implements Step {
 
         /** The new last-delivered id if message {@code i} goes out after {@code at}, else null. */
         StreamMessageId next(int i, StreamMessageId at) {
@@ -53,6 +58,11 @@ final class Room {
                 return at == null || ChatStore.compare(id, at) > 0 ? id : null;
             }
             return at != null && ChatStore.compare(prevs.get(i), at) == 0 ? id : null;
+        }
+
+        /** A feed Deliver that must wait until the Deliver of pipeline {@code delivered} has gone through. */
+        boolean waitsFor(long delivered) {
+            return prevs == null && gapPrev != null && pipeline > delivered;
         }
     }
 
@@ -78,6 +88,12 @@ final class Room {
     volatile String feedNode;
     /** Messages read by the feed and not yet broadcast: the feed stops reading the room while it is high. */
     final AtomicInteger backlog = new AtomicInteger();
+    /** Append pipelines sent (appends lane only; the feed reads it). */
+    volatile long pipelinesSent;
+    /** The number of the last append pipeline whose Deliver went through the main lane. Main lane only. */
+    long pipelinesDelivered;
+    /** Feed Delivers waiting for an append pipeline's Deliver (see {@link Deliver#waitsFor}). Main lane only. */
+    final ArrayDeque<Deliver> held = new ArrayDeque<>();
     /** Set when the hub dropped the room (its last client left): the feed forgets it. */
     volatile boolean gone;
 

@@ -320,13 +320,13 @@ public class RoomFeed {
     }
 
     /**
-     * Parses a room's entries read after {@code position}, advances its read id and queues them to the room (with a
-     * gap marker when the first one's predecessor is newer than {@code position}); a worker to start goes to
+     * Parses a room's entries read after {@code position}, advances its read id and queues them to the room (with
+     * the first one's predecessor when it is newer than {@code position}: a gap); a worker to start goes to
      * {@code start}.
      */
     private void read(Room room, StreamMessageId position, List<Reply> entries, List<Runnable> start) {
         List<ChatMessage> messages = new ArrayList<>(entries.size());
-        StreamMessageId gapAfter = null;
+        StreamMessageId gapPrev = null;
         for (Reply entry : entries) {
             List<Reply> idAndFields = ((Reply.Array) entry).items();
             String id = text(idAndFields.get(0));
@@ -348,7 +348,7 @@ public class RoomFeed {
             if (messages.isEmpty() && prev != null) { // entries without it (written by older builds): unknown
                 StreamMessageId before = ChatStore.parseId(prev);
                 if (before != null && ChatStore.compare(before, position) > 0) {
-                    gapAfter = position;
+                    gapPrev = before;
                 }
             }
             messages.add(new ChatMessage(id, room.name, from, text, Long.parseLong(id.substring(0, id.indexOf('-')))));
@@ -359,14 +359,14 @@ public class RoomFeed {
         room.read = messages.get(messages.size() - 1).streamId();
         // what this instance stored and broadcast already (the direct path) needs no second pass through the worker
         StreamMessageId delivered = room.delivered;
-        if (gapAfter == null && delivered != null) {
+        if (delivered != null) {
             messages.removeIf(m -> ChatStore.compare(m.streamId(), delivered) <= 0);
             if (messages.isEmpty()) {
                 return;
             }
         }
         room.backlog.addAndGet(messages.size());
-        hub.deliver(room, messages, gapAfter, start::add);
+        hub.deliver(room, messages, gapPrev, start::add);
     }
 
     private void execute(Runnable task) {

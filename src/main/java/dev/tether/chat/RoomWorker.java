@@ -53,17 +53,18 @@ final class RoomWorker {
         if (steps == null) {
             return;
         }
+        long pipeline = ++room.pipelinesSent; // before the XADDs can run: a feed read that sees them sees this number
         try {
             store.batch(room.name, steps, new StreamMessageId[steps.size()], hub.settings(), executor)
                     .whenComplete((results, failure) -> {
                         try {
-                            deliver(room, steps, results != null ? results : failed(steps.size(), failure));
+                            deliver(room, steps, results != null ? results : failed(steps.size(), failure), pipeline);
                         } finally {
                             Room.start(executor, () -> store(room));
                         }
                     });
         } catch (RuntimeException e) { // Redisson refused the batch outright (shutting down)
-            deliver(room, steps, failed(steps.size(), e));
+            deliver(room, steps, failed(steps.size(), e), pipeline);
             Room.start(executor, () -> store(room));
         }
     }
@@ -91,7 +92,12 @@ final class RoomWorker {
         process(room, steps);
     }
 
-    private void process(Room room, List<Room.Step> steps) {
+    private void process(Room room, List<Room.Step> batch) {
+        List<Room.Step> steps = plan(room, batch);
+        if (steps.isEmpty()) { // all held
+            Room.start(executor, () -> run(room));
+            return;
+        }
         StreamMessageId[] bounds = new StreamMessageId[steps.size()];
         StreamMessageId at = room.delivered;
         for (int i = 0; i < steps.size(); i++) {
@@ -107,7 +113,7 @@ final class RoomWorker {
         try {
             store.batch(room.name, steps, bounds, hub.settings(), executor).whenComplete((results, failure) -> {
                 try {
-                    deliver(room, steps, results != null ? results : failed(steps.size(), failure));
+                    deliver(room, steps, results != null ? results : failed(steps.size(), failure), 0);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "chat room batch failed in " + room.name, e);
                 } finally {
@@ -115,7 +121,7 @@ final class RoomWorker {
                 }
             });
         } catch (RuntimeException e) { // Redisson refused the batch outright (shutting down)
-            deliver(room, steps, failed(steps.size(), e));
+            deliver(room, steps, failed(steps.size(), e), 0);
             Room.start(executor, () -> run(room));
         }
     }
@@ -126,7 +132,33 @@ final class RoomWorker {
         return results;
     }
 
-    private void deliver(Room room, List<Room.Step> steps, Object[] results) {
+    /**
+     * The main lane's batch in the order it goes out: a feed Deliver with a gap is held back, with the feed
+     * Delivers behind it, until the Deliver of the last append pipeline sent before the feed read it has gone
+     * through. Those pipelines' entries may be what the gap skips (trimmed before the feed read them, while their
+     * results were still on their way here), and their Deliver brings them to this instance's members first.
+     */
+    static List<Room.Step> plan(Room room, List<Room.Step> batch) {
+        List<Room.Step> steps = new ArrayList<>(batch.size() + room.held.size());
+        for (Room.Step step : batch) {
+            if (step instanceof Room.Deliver d && (d.waitsFor(room.pipelinesDelivered)
+                    || d.prevs() == null && !room.held.isEmpty())) {
+                room.held.add(d);
+                continue;
+            }
+            steps.add(step);
+            if (step instanceof Room.Deliver d && d.prevs() != null) {
+                room.pipelinesDelivered = d.pipeline();
+                while (!room.held.isEmpty() && !room.held.peek().waitsFor(room.pipelinesDelivered)) {
+                    steps.add(room.held.poll());
+                }
+            }
+        }
+        return steps;
+    }
+
+    /** Sends a batch's events; {@code pipeline} numbers an Appends batch (0 for the main lane's). */
+    private void deliver(Room room, List<Room.Step> steps, Object[] results, long pipeline) {
         List<Event> events = new ArrayList<>();
         List<ChatMessage> stored = new ArrayList<>();
         List<StreamMessageId> prevs = new ArrayList<>();
@@ -144,12 +176,16 @@ final class RoomWorker {
                 if (d.prevs() == null) {
                     room.backlog.addAndGet(-d.messages().size());
                 }
-                if (d.gapAfter() != null && !d.messages().isEmpty()) {
-                    events.add(new Event(ChatJson.gap(d.gapAfter().toString(), d.messages().get(0).id()), null));
-                }
+                // a gap only if the members have not got the first entry's predecessor (the fast path may have)
+                boolean gap = d.gapPrev() != null && room.delivered != null
+                        && ChatStore.compare(d.gapPrev(), room.delivered) > 0;
                 for (int m = 0; m < d.messages().size(); m++) {
                     StreamMessageId next = d.next(m, room.delivered);
                     if (next != null) {
+                        if (gap) {
+                            events.add(new Event(ChatJson.gap(room.delivered.toString(), d.messages().get(m).id()), null));
+                            gap = false;
+                        }
                         events.add(new Event(ChatJson.message(d.messages().get(m)), next));
                         room.delivered = next;
                     }
@@ -163,10 +199,11 @@ final class RoomWorker {
             }
         }
         broadcast(room, events);
-        if (!stored.isEmpty()) {
+        if (pipeline > 0) {
             // the fast path: broadcast now what directly follows what this instance delivered (see Deliver.next);
-            // the rest (another instance's entry came between) arrives through the feed
-            submit(room, new Room.Deliver(stored, prevs, null), Runnable::run);
+            // the rest (another instance's entry came between) arrives through the feed. Sent even when empty: it
+            // releases the feed Delivers held for this pipeline (see plan)
+            submit(room, new Room.Deliver(stored, prevs, null, pipeline), Runnable::run);
         }
     }
 

@@ -74,7 +74,11 @@ class ChatRetentionIT {
                     bob.say("m" + i);
                 }
                 for (int i = 0; i < 4 * RETAINED; i++) {
-                    sent.add(next(bob, "message", Duration.ofSeconds(10)).getString("id"));
+                    try {
+                        sent.add(next(bob, "message", Duration.ofSeconds(10)).getString("id"));
+                    } catch (AssertionError e) {
+                        throw new AssertionError("bob got " + sent.size() + " of his " + 4 * RETAINED + ": " + sent, e);
+                    }
                 }
                 try (RespClient resp = redis.client()) {
                     long length = (Long) resp.call("XLEN", ChatStore.key("lag"));
@@ -143,18 +147,20 @@ class ChatRetentionIT {
         }
     }
 
-    /** The next event of {@code type}, skipping others (an error fails). */
+    /** The next event of {@code type}, skipping others (an error fails; a timeout names what was skipped). */
     private static JsonObject next(ChatSocket socket, String type, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
+        List<JsonObject> skipped = new ArrayList<>();
         while (true) {
             JsonObject e = socket.inbox.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("no " + type + " within " + timeout);
+                throw new AssertionError("no " + type + " within " + timeout + "; skipped " + skipped);
             }
             assertFalse("error".equals(e.getString("type")), e::toString);
             if (type.equals(e.getString("type"))) {
                 return e;
             }
+            skipped.add(e);
         }
     }
 }
