@@ -38,8 +38,8 @@ final class ChatClient {
         this.lastPong = now;
         this.lastPing = now;
         session.getAsyncRemote().setSendTimeout(settings.sendTimeout());
-        this.outbox = new Outbox(session.getAsyncRemote(), settings.outboxMessages(), settings.outboxBytes(),
-                failure -> onSendFailure.accept(this));
+        this.outbox = new Outbox(session.getAsyncRemote(), TyrusFrames.of(session), settings.outboxMessages(),
+                settings.outboxBytes(), failure -> onSendFailure.accept(this));
     }
 
     /** Queues a frame; false when the outbox is full. */

@@ -3,6 +3,7 @@ package dev.tether.chat;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
@@ -10,11 +11,12 @@ import java.util.function.Consumer;
  * A bounded per-connection send queue drained by at most one in-flight async send, so broadcasters never
  * block on a slow client and sends never overlap. When several frames wait, the next send carries them all as
  * one JSON array of their events (as gorilla's writer drains its channel into one frame). {@link #offer} returns
- * false when the queue is full.
+ * false when the queue is full. On Payara a frame's bytes are made once for all members ({@link TyrusFrames}).
  */
 final class Outbox {
 
     private final RemoteEndpoint.Async remote;
+    private final TyrusFrames.Sender frames; // null: every send goes through sendText
     private final int maxMessages;
     private final long maxBytes;
     private final Consumer<Throwable> onSendFailure;
@@ -24,17 +26,48 @@ final class Outbox {
     private boolean closed;
     private Runnable afterDrain;
 
-    Outbox(RemoteEndpoint.Async remote, int maxMessages, long maxBytes, Consumer<Throwable> onSendFailure) {
+    Outbox(RemoteEndpoint.Async remote, TyrusFrames.Sender frames, int maxMessages, long maxBytes,
+            Consumer<Throwable> onSendFailure) {
         this.remote = remote;
+        this.frames = frames;
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.onSendFailure = onSendFailure;
     }
 
-    /** A text frame (one event object or an array of them) and its UTF-8 size, made once per broadcast. */
-    record Frame(String text, int bytes) {
+    /**
+     * A text frame (one event object or an array of them) and its UTF-8 size, made once per broadcast; its bytes on
+     * the wire are made at the first send that needs them and shared by the broadcast's other sends.
+     */
+    static final class Frame {
+        private final String text;
+        private final int bytes;
+        private volatile ByteBuffer wire;
+
+        private Frame(String text, int bytes) {
+            this.text = text;
+            this.bytes = bytes;
+        }
+
         static Frame of(String text) {
             return new Frame(text, utf8Length(text));
+        }
+
+        String text() {
+            return text;
+        }
+
+        int bytes() {
+            return bytes;
+        }
+
+        /** The whole frame, for one send (a view of bytes made once). */
+        ByteBuffer wire() {
+            ByteBuffer w = wire;
+            if (w == null) {
+                wire = w = TyrusFrames.frame(text); // two threads may both make it: same bytes, no harm
+            }
+            return w.duplicate();
         }
     }
 
@@ -124,14 +157,14 @@ final class Outbox {
         return queue.size();
     }
 
-    /** The text of the next send (every waiting frame, merged), or null when there is nothing to send. */
-    private String next() {
+    /** The next send (every waiting frame, merged), or null when there is nothing to send. */
+    private Frame next() {
         Runnable closer;
         Frame[] waiting;
         synchronized (this) {
             if (!closed && queue.size() == 1) {
                 bytes = 0;
-                return queue.poll().text();
+                return queue.poll();
             }
             if (!closed && !queue.isEmpty()) {
                 waiting = queue.toArray(new Frame[0]);
@@ -145,7 +178,7 @@ final class Outbox {
             closed |= closer != null;
         }
         if (waiting != null) {
-            return merge(waiting);
+            return new Frame(merge(waiting), 0);
         }
         if (closer != null) {
             closer.run();
@@ -155,11 +188,15 @@ final class Outbox {
 
     /** Sends until the queue is empty; a send that completes inline continues the loop instead of recursing. */
     private void drain() {
-        String text;
-        while ((text = next()) != null) {
+        Frame frame;
+        while ((frame = next()) != null) {
             Send send = new Send();
             try {
-                remote.sendText(text, send);
+                if (frames != null) {
+                    frames.send(frame.wire(), send);
+                } else {
+                    remote.sendText(frame.text(), send);
+                }
             } catch (RuntimeException closedMeanwhile) { // Tyrus throws IllegalStateException once the session closed
                 close();
                 onSendFailure.accept(closedMeanwhile);

@@ -207,6 +207,7 @@ final class Room {
         final ArrayList<Step> queue = new ArrayList<>();
         int waiting; // Append and Join steps queued
         boolean running; // a worker owns the queue
+        boolean storing; // Appends lane: a batch taken and its results not yet handed to the other lane
     }
 
     private Lane lane(boolean appending) {
@@ -241,10 +242,15 @@ final class Room {
         return true;
     }
 
-    /** The next batch of a lane for the worker that owns it, or null (and the worker stops) when it is empty. */
+    /**
+     * The next batch of a lane for the worker that owns it, or null (and the worker stops) when it is empty, or when
+     * all it holds is what the feed read while this instance's own XADDs are in flight: those come back within a
+     * round trip and usually interleave with what was read (another instance's burst arrives with ours), so waiting
+     * for them makes one broadcast of the two instead of two. The Deliver that {@link #stored} announces restarts it.
+     */
     synchronized List<Step> take(boolean appending) {
         Lane lane = lane(appending);
-        if (lane.queue.isEmpty()) {
+        if (lane.queue.isEmpty() || !appending && appends.storing && onlyRead(lane.queue)) {
             lane.running = false;
             return null;
         }
@@ -254,7 +260,22 @@ final class Room {
         for (Step step : batch) {
             lane.waiting -= step == Flush.PRESENCE || step instanceof Deliver ? 0 : 1;
         }
+        appends.storing |= appending;
         return batch;
+    }
+
+    /** The Appends lane's batch has its results; the Deliver of them goes to the other lane next. */
+    synchronized void stored() {
+        appends.storing = false;
+    }
+
+    private static boolean onlyRead(List<Step> steps) {
+        for (Step step : steps) {
+            if (!(step instanceof Deliver d) || d.prevs() != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void start(Executor executor, Runnable worker) {

@@ -202,7 +202,9 @@ final class RoomWorker {
         if (pipeline > 0) {
             // the fast path: broadcast now what directly follows what this instance delivered (see Deliver.next);
             // the rest (another instance's entry came between) arrives through the feed. Sent even when empty: it
-            // releases the feed Delivers held for this pipeline (see plan)
+            // releases the feed Delivers held for this pipeline (see plan), and restarts the main lane if it held
+            // back what the feed read meanwhile (Room.take)
+            room.stored();
             submit(room, new Room.Deliver(stored, prevs, null, pipeline), Runnable::run);
         }
     }

@@ -4,7 +4,8 @@
  * directly follows what the instance delivered), the instance's stream readers ({@link dev.tether.chat.RoomFeed},
  * one per Redis master) that bring every other stored message to the rooms in stream order (so any number of
  * instances deliver the same sequence), presence across instances ({@link dev.tether.chat.ChatPresence}),
- * bounded per-client outboxes that merge what waits into one frame, batched presence, and the heartbeat.
+ * bounded per-client outboxes that merge what waits into one frame (on Payara sending the bytes a broadcast made once,
+ * {@link dev.tether.chat.TyrusFrames}), batched presence, and the heartbeat.
  * May use {@code redis} (the Redisson client) and {@code support} (workers, JSON-P, metrics).
  */
 package dev.tether.chat;

@@ -2,6 +2,7 @@ package dev.tether.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,7 +10,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.stream.StreamMessageId;
 
-/** Remote presence turned into join and leave events; stream ids parsed and ordered as Redis orders them. */
+/**
+ * Remote presence turned into join and leave events; stream ids parsed and ordered as Redis orders them; what the
+ * feed read waits while this instance's own XADDs are in flight.
+ */
 class RoomPresenceTest {
 
     @Test
@@ -33,5 +37,35 @@ class RoomPresenceTest {
         assertTrue(ChatStore.compare(new StreamMessageId(5, 9), new StreamMessageId(6, 0)) < 0);
         assertTrue(ChatStore.compare(new StreamMessageId(6, 10), new StreamMessageId(6, 9)) > 0);
         assertEquals(0, ChatStore.compare(ChatStore.parseId("7-1"), new StreamMessageId(7, 1)));
+    }
+
+    @Test
+    void whatTheFeedReadWaitsForTheAppendsInFlightAndThenGoesOutWithThem() {
+        Room room = new Room("r");
+        int[] started = new int[2];
+        Runnable appendsWorker = () -> started[0]++;
+        Runnable mainWorker = () -> started[1]++;
+        ChatMessage other = new ChatMessage("5-0", "r", "b", "from B", 5);
+        ChatMessage mine = new ChatMessage("6-0", "r", "a", "from A", 6);
+        assertTrue(room.submit(new Room.Append(null, "from A"), 10, Runnable::run, appendsWorker));
+        assertEquals(1, room.take(true).size(), "the XADD goes out");
+
+        Room.Deliver read = new Room.Deliver(List.of(other), null, null, 0);
+        assertTrue(room.submit(read, 10, Runnable::run, mainWorker));
+        assertEquals(1, started[1]);
+        assertNull(room.take(false), "held: the XADD's result is a round trip away");
+        assertTrue(room.submit(Room.Flush.PRESENCE, 10, Runnable::run, mainWorker));
+        assertEquals(2, started[1], "a step of another kind restarts the lane");
+        assertEquals(List.of(read, Room.Flush.PRESENCE), room.take(false), "and is not held");
+
+        assertTrue(room.submit(read, 10, Runnable::run, mainWorker));
+        assertNull(room.take(false));
+        room.stored();
+        Room.Deliver direct = new Room.Deliver(List.of(mine), List.of(other.streamId()), null, 1);
+        assertTrue(room.submit(direct, 10, Runnable::run, mainWorker));
+        assertEquals(List.of(read, direct), room.take(false), "one batch: one broadcast of both");
+        assertNull(room.take(true), "the Appends lane is idle");
+        assertTrue(room.submit(read, 10, Runnable::run, mainWorker));
+        assertEquals(List.of(read), room.take(false), "nothing in flight: no wait");
     }
 }
