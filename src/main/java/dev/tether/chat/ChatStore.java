@@ -4,6 +4,7 @@ import dev.tether.redis.RedisConnector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,49 @@ public class ChatStore {
      */
     CompletionStage<Object[]> batch(String room, List<Room.Step> steps, StreamMessageId[] bounds, ChatSettings s,
             Executor continueOn) {
+        return pipeline(room, steps, bounds, s, continueOn).thenCompose(results -> {
+            int from = unsentSuffix(results);
+            if (from == results.length) {
+                return CompletableFuture.completedFuture(results);
+            }
+            // a master new to the room's key (resharded, promoted, restarted) lacks the script, and Redisson's
+            // batches send EVALSHA without falling back to EVAL: load it on every master (mid-reshard the key's
+            // master is not yet the slot's), then send the appends again, in order
+            List<Room.Step> again = steps.subList(from, steps.size());
+            return connector.client().getScript(StringCodec.INSTANCE).scriptLoadAsync(APPEND)
+                    .thenCompose(sha -> pipeline(room, again, Arrays.copyOfRange(bounds, from, bounds.length), s, continueOn))
+                    .handleAsync((retried, failure) -> {
+                        for (int i = from; i < results.length; i++) {
+                            results[i] = retried != null ? retried[i - from] : failure;
+                        }
+                        return results;
+                    }, continueOn);
+        });
+    }
+
+    /**
+     * Where the results end in appends refused with NOSCRIPT (not run: nothing was stored), or their length. Only a
+     * suffix is sent again, so a retried message never lands after a later one of the same batch.
+     */
+    private static int unsentSuffix(Object[] results) {
+        int from = results.length;
+        while (from > 0 && results[from - 1] instanceof Throwable t && noScript(t)) {
+            from--;
+        }
+        return from;
+    }
+
+    private static boolean noScript(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CompletionStage<Object[]> pipeline(String room, List<Room.Step> steps, StreamMessageId[] bounds,
+            ChatSettings s, Executor continueOn) {
         RBatch batch = connector.client().createBatch(BatchOptions.defaults().retryAttempts(0));
         RStreamAsync<String, String> stream = batch.getStream(key(room), StringCodec.INSTANCE);
         RScriptAsync script = batch.getScript(StringCodec.INSTANCE);

@@ -170,6 +170,7 @@ final class RoomWorker {
                     stored.add(new ChatMessage(s.id().toString(), room.name, a.from().name, a.text(), s.id().getId0()));
                     prevs.add(s.prev());
                 } else {
+                    LOG.log(Level.FINE, "chat: a message to " + room.name + " not stored", result instanceof Throwable t ? t : null);
                     hub.send(a.from(), ChatJson.error("message not sent: Redis did not answer"));
                 }
             } else if (step instanceof Room.Deliver d) {
