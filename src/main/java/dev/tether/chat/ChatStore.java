@@ -18,6 +18,7 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RStreamAsync;
 import org.redisson.api.stream.StreamInfo;
 import org.redisson.api.stream.StreamMessageId;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.StringCodec;
 
 /**
@@ -101,7 +102,7 @@ public class ChatStore {
 
     private static boolean noScript(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
+            if (t instanceof RedisNoScriptException) {
                 return true;
             }
         }

@@ -139,22 +139,27 @@ final class RoomWorker {
      * results were still on their way here), and their Deliver brings them to this instance's members first.
      */
     static List<Room.Step> plan(Room room, List<Room.Step> batch) {
-        List<Room.Step> steps = new ArrayList<>(batch.size() + room.held.size());
-        for (Room.Step step : batch) {
+        List<Room.Step> steps = null; // the batch itself (the usual case) until a Deliver is held or released
+        for (int i = 0; i < batch.size(); i++) {
+            Room.Step step = batch.get(i);
             if (step instanceof Room.Deliver d && (d.waitsFor(room.pipelinesDelivered)
                     || d.prevs() == null && !room.held.isEmpty())) {
+                steps = steps != null ? steps : new ArrayList<>(batch.subList(0, i));
                 room.held.add(d);
                 continue;
             }
-            steps.add(step);
+            if (steps != null) {
+                steps.add(step);
+            }
             if (step instanceof Room.Deliver d && d.prevs() != null) {
                 room.pipelinesDelivered = d.pipeline();
                 while (!room.held.isEmpty() && !room.held.peek().waitsFor(room.pipelinesDelivered)) {
+                    steps = steps != null ? steps : new ArrayList<>(batch.subList(0, i + 1));
                     steps.add(room.held.poll());
                 }
             }
         }
-        return steps;
+        return steps != null ? steps : batch;
     }
 
     /** Sends a batch's events; {@code pipeline} numbers an Appends batch (0 for the main lane's). */
@@ -170,7 +175,7 @@ final class RoomWorker {
                     stored.add(new ChatMessage(s.id().toString(), room.name, a.from().name, a.text(), s.id().getId0()));
                     prevs.add(s.prev());
                 } else {
-                    LOG.log(Level.FINE, "chat: a message to " + room.name + " not stored", result instanceof Throwable t ? t : null);
+                    LOG.log(Level.FINE, result instanceof Throwable t ? t : null, () -> "chat: a message to " + room.name + " not stored");
                     hub.send(a.from(), ChatJson.error("message not sent: Redis did not answer"));
                 }
             } else if (step instanceof Room.Deliver d) {

@@ -1,6 +1,7 @@
 package dev.tether.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -49,7 +50,8 @@ class RoomPlanTest {
         Room room = new Room("r");
         Room.Deliver gap = feed(0, "1-28", "1-29");
         Room.Deliver plain = feed(0, null, "1-30");
-        assertEquals(List.of(gap, plain), RoomWorker.plan(room, List.of(gap, plain)));
+        List<Room.Step> batch = List.of(gap, plain);
+        assertSame(batch, RoomWorker.plan(room, batch), "nothing held or released: the batch as it is, no copy");
         assertEquals(List.of(own(1, "1-31")), RoomWorker.plan(room, List.of(own(1, "1-31"))));
         Room.Deliver seen = feed(1, "1-40", "1-41"); // pipeline 1's Deliver already went through
         assertEquals(List.of(seen), RoomWorker.plan(room, List.of(seen)));
