@@ -6,6 +6,7 @@
 # ratios are printed and written to bench/results/chat-fanout.json with a chart bench/results/chat-fanout.png.
 #   bench/chat-fanout.sh                     # ROUNDS=3 DURATION=10 (s per fan-out run) WARMUP=60 (s, at least)
 #   IDLE=0 bench/chat-fanout.sh              # without the 15,000-connection case
+#   WARMUP_ROUNDS=32 bench/chat-fanout.sh    # warm-up rounds (15 s each) allowed before giving up on a quiet JIT (16)
 #   CASES=instances bench/chat-fanout.sh     # only across instances: one Tether against two (half the clients on
 #                                            # each, senders on both, one Redis), same room and load, alternating
 #                                            # rounds; BEFORE_WAR=/path/old.war adds that build as a third peer
@@ -168,7 +169,7 @@ fi
 if [ "${FANOUT:-1}" != 0 ]; then
 echo "Warm-up: 1,000 clients × 200 msg/s, until at least ${warmup} s of load and the C2 compiler is quiet"
 start=$(date +%s)
-for i in $(seq 1 16); do
+for i in $(seq 1 "${WARMUP_ROUNDS:-16}"); do   # rounds of 15 s at most; the bench says when the JIT never went quiet
   before=$(c2_ticks)
   node bench/loadgen/loadgen.mjs --url "ws://127.0.0.1:$tether_port/${ctx}ws/chat/warm-$i" --clients 1000 --procs 2 --rate 200 \
     --senders 20 --duration 15 --drain 2 --timeout 300 >/dev/null
