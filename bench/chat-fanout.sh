@@ -6,7 +6,8 @@
 # ratios are printed and written to bench/results/chat-fanout.json with a chart bench/results/chat-fanout.png.
 #   bench/chat-fanout.sh                     # ROUNDS=3 DURATION=10 (s per fan-out run) WARMUP=60 (s, at least)
 #   IDLE=0 bench/chat-fanout.sh              # without the 15,000-connection case
-#   WARMUP_ROUNDS=32 bench/chat-fanout.sh    # warm-up rounds (15 s each) allowed before giving up on a quiet JIT (16)
+#   WARMUP_ROUNDS=32 bench/chat-fanout.sh    # warm-up rounds allowed before giving up on a quiet JIT (16; 12 with
+#                                            # CASES=instances, where a round runs every peer for 15 s)
 #   CASES=instances bench/chat-fanout.sh     # only across instances: one Tether against two (half the clients on
 #                                            # each, senders on both, one Redis), same room and load, alternating
 #                                            # rounds; BEFORE_WAR=/path/old.war adds that build as a third peer
@@ -119,9 +120,9 @@ load() { # who(tether|go) label args... -> appends one JSON line to $work/runs.j
   cp "$work/runs.jsonl" "target/bench/$name-runs.jsonl"   # kept: the report can be made again from it
   echo "  $who $label: $line"
 }
-c2_ticks() { # CPU ticks used so far by the C2 compiler threads of Tether's JVM
+c2_ticks() { # CPU ticks used so far by the C2 compiler threads of a Tether JVM (default: instance A's)
   local total=0
-  for task in /proc/"$tether_pid"/task/*; do
+  for task in /proc/"${1:-$tether_pid}"/task/*; do
     if grep -q '^C2 CompilerThre' "$task/comm" 2>/dev/null; then
       total=$((total + $(sed 's/^.*) //' "$task/stat" | awk '{print $12 + $13}')))  # utime + stime, after "(comm) "
     fi
@@ -147,15 +148,23 @@ peer() { # who label loadgen-args...: one (A), two (A and B, half the clients on
   echo "  $who $label: JVM CPU $((ticks * 1000 / hz)) ms, $line"
 }
 if [ "$cases" = instances ]; then
-  echo "Warm-up: 1,000 clients × 200 msg/s for at least ${warmup} s on every peer (C2 CPU per round printed)"
+  echo "Warm-up: 1,000 clients × 200 msg/s, every peer in turn, for at least ${warmup} s and until the C2 compiler"
+  echo "of every Tether JVM is quiet (under 2 % of a core over the round)"
   start=$(date +%s)
-  for i in $(seq 1 "${WARM_ROUNDS:-12}"); do
-    before=$(c2_ticks)
-    for p in $peers; do [ "$p" = one ] || peer "$p" warm --clients 1000 --procs 2 --rate 200 --senders 20 --duration 15 --drain 2 >/dev/null; done
-    c2=$(( $(c2_ticks) - before )); elapsed=$(( $(date +%s) - start ))
-    echo "  warm-up $i: ${elapsed} s, C2 CPU of instance A in the round $((c2 * 10)) ms"
-    if [ "$elapsed" -ge "$warmup" ] && [ "$c2" -le 60 ]; then quiet_after=$elapsed; break; fi
+  for i in $(seq 1 "${WARMUP_ROUNDS:-12}"); do
+    c2before=(); for pid in $jvms; do c2before+=("$(c2_ticks "$pid")"); done
+    round=$(date +%s)
+    for p in $peers; do peer "$p" warm --clients 1000 --procs 2 --rate 200 --senders 20 --duration 15 --drain 2 >/dev/null; done
+    now=$(date +%s); elapsed=$((now - start)); limit=$(( (now - round) * 2 )) # ticks of 10 ms: 2 % of the round
+    quiet=yes; report=""; k=0
+    for pid in $jvms; do
+      c2=$(( $(c2_ticks "$pid") - c2before[k] )); k=$((k + 1))
+      report="$report $((c2 * 10))"; [ "$c2" -le "$limit" ] || quiet=""
+    done
+    echo "  warm-up $i: ${elapsed} s, C2 CPU per JVM in the round (ms):$report"
+    if [ "$elapsed" -ge "$warmup" ] && [ -n "$quiet" ]; then quiet_after=$elapsed; break; fi
   done
+  echo "JIT quiet after ${quiet_after:-never (gave up)} s of load"
   for r in $(seq 1 "$rounds"); do
     order=$peers; [ $((r % 2)) -eq 0 ] && order=$(echo "$peers" | tr ' ' '\n' | tac | tr '\n' ' ')
     echo "Round $r ($order)"

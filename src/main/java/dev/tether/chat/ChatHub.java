@@ -73,7 +73,8 @@ public class ChatHub {
 
     private RoomWorker worker() {
         if (worker == null) {
-            worker = new RoomWorker(this, store, workers);
+            long window = settings().mergeWindow() * 1_000_000L;
+            worker = new RoomWorker(this, store, workers, window > 0 ? task -> workers.executeAfter(task, window) : null);
         }
         return worker;
     }

@@ -1,5 +1,6 @@
 package dev.tether.chat;
 
+import static dev.tether.support.ConfigValues.nonNegative;
 import static dev.tether.support.ConfigValues.positive;
 import static dev.tether.support.ConfigValues.positiveLong;
 
@@ -29,7 +30,8 @@ public record ChatSettings(
         long presenceSync,
         long instanceExpiry,
         long roomExpiry,
-        long clusterPoll) {
+        long clusterPoll,
+        int mergeWindow) {
 
     public static ChatSettings from(Config config) {
         int maxText = positive(config, "tether.chat.max-text-length", 4096);
@@ -56,7 +58,8 @@ public record ChatSettings(
                 positive(config, "tether.chat.presence-sync", 1000),
                 positive(config, "tether.chat.instance-expiry", 30_000),
                 positiveLong(config, "tether.chat.room-expiry", 7L * 24 * 3600 * 1000),
-                positive(config, "tether.chat.cluster-poll", 10));
+                positive(config, "tether.chat.cluster-poll", 10),
+                nonNegative(config, "tether.chat.merge-window", 2));
     }
 
 }

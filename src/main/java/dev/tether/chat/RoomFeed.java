@@ -365,6 +365,12 @@ public class RoomFeed {
                 return;
             }
         }
+        for (ChatMessage m : messages) {
+            if (room.fromElsewhere(m.from())) {
+                room.remoteAt = System.nanoTime();
+                break;
+            }
+        }
         room.backlog.addAndGet(messages.size());
         hub.deliver(room, messages, gapPrev, start::add);
     }

@@ -26,14 +26,20 @@ final class RoomWorker {
     private record Event(String json, StreamMessageId id) {
     }
 
+    /** How long after another instance's last message a room counts as one where several instances send. */
+    private static final long SHARED_NANOS = 1_000_000_000L;
+
     private final ChatHub hub;
     private final ChatStore store;
     private final Executor executor;
+    private final Executor gather;
 
-    RoomWorker(ChatHub hub, ChatStore store, Executor executor) {
+    /** {@code gather}: starts a main-lane worker after the merge window (null: no window), see {@link #submit}. */
+    RoomWorker(ChatHub hub, ChatStore store, Executor executor, Executor gather) {
         this.hub = hub;
         this.store = store;
         this.executor = executor;
+        this.gather = gather;
     }
 
     /** Queues a step; false when the room's queue is full (tether.chat.room-queue). */
@@ -41,10 +47,16 @@ final class RoomWorker {
         return submit(room, step, executor);
     }
 
-    /** Queues a step; a worker it starts runs on {@code startOn} (the caller's thread: {@code Runnable::run}). */
+    /**
+     * Queues a step; a worker it starts runs on {@code startOn} (the caller's thread: {@code Runnable::run}). In a
+     * room where other instances' users send too, a delivery that finds the room idle waits the merge window first:
+     * a burst from senders on several instances reaches each instance in pieces (its own appends' results, then one
+     * or more feed reads, a round trip apart), and one broadcast of them all costs each member one frame, not three.
+     */
     boolean submit(Room room, Room.Step step, Executor startOn) {
+        Executor later = gather != null && System.nanoTime() - room.remoteAt < SHARED_NANOS ? gather : null;
         return room.submit(step, hub.settings().roomQueue(), startOn,
-                step instanceof Room.Append ? () -> store(room) : () -> run(room));
+                step instanceof Room.Append ? () -> store(room) : () -> run(room), later);
     }
 
     /** The Appends lane: XADDs in pipelines, in the order sent; an error frame for each one not stored. */
