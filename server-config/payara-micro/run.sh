@@ -28,7 +28,8 @@ esac
 # The WAR is rebuilt only when something it is built from is newer than it (never when TETHER_WAR names one).
 if [ ! -f target/payara-micro.jar ] || { [ -z "${TETHER_WAR:-}" ] && { [ ! -f target/tether.war ] \
    || [ -n "$(find pom.xml src/main webapp -newer target/tether.war -print -quit)" ]; }; }; then
-  mvn -B -q -Dstyle.color=never package -DskipTests
+  # Maven 3.8 prints colour resets even in batch mode with colour off: strip them (pipefail keeps its status)
+  mvn -B -q -Dstyle.color=never package -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 fi
 
 hostport="${redis_url#*://}"; hostport="${hostport#*@}"; hostport="${hostport%%/*}"

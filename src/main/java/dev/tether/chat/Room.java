@@ -99,8 +99,8 @@ final class Room {
     long pipelinesDelivered;
     /** Feed Delivers waiting for an append pipeline's Deliver (see {@link Deliver#waitsFor}). Main lane only. */
     final ArrayDeque<Deliver> held = new ArrayDeque<>();
-    /** When (nanoTime) the feed last read a message from a user of another instance: see {@link #fromElsewhere}. */
-    volatile long remoteAt = Long.MIN_VALUE / 2;
+    /** When (nanoTime, 0: never) the feed last read a message from another instance's user ({@link #fromElsewhere}). */
+    volatile long remoteAt;
     /** Set when the hub dropped the room (its last client left): the feed forgets it. */
     volatile boolean gone;
 

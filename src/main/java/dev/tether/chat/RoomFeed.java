@@ -367,7 +367,7 @@ public class RoomFeed {
         }
         for (ChatMessage m : messages) {
             if (room.fromElsewhere(m.from())) {
-                room.remoteAt = System.nanoTime();
+                room.remoteAt = System.nanoTime() | 1; // never 0 (never)
                 break;
             }
         }

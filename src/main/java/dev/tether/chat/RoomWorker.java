@@ -27,7 +27,7 @@ final class RoomWorker {
     }
 
     /** How long after another instance's last message a room counts as one where several instances send. */
-    private static final long SHARED_NANOS = 1_000_000_000L;
+    private static final long SHARED_NANOS = 10_000_000_000L;
 
     private final ChatHub hub;
     private final ChatStore store;
@@ -54,7 +54,8 @@ final class RoomWorker {
      * or more feed reads, a round trip apart), and one broadcast of them all costs each member one frame, not three.
      */
     boolean submit(Room room, Room.Step step, Executor startOn) {
-        Executor later = gather != null && System.nanoTime() - room.remoteAt < SHARED_NANOS ? gather : null;
+        long remoteAt = room.remoteAt;
+        Executor later = gather != null && remoteAt != 0 && System.nanoTime() - remoteAt < SHARED_NANOS ? gather : null;
         return room.submit(step, hub.settings().roomQueue(), startOn,
                 step instanceof Room.Append ? () -> store(room) : () -> run(room), later);
     }

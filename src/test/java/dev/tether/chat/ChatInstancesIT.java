@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ChatInstancesIT {
 
     static final long EXPIRY = 3000;
+    static final long MERGE_WINDOW = 200;
     static RedisServer redis;
     static PayaraProcess a;
     static PayaraProcess b;
@@ -48,7 +49,9 @@ class ChatInstancesIT {
                 // long, so a new room that waited for the blocked read to time out (no CLIENT UNBLOCK) would show
                 "TETHER_CHAT_FEED_BLOCK", "10000",
                 "TETHER_CHAT_RATE_PER_SECOND", "50",
-                "TETHER_CHAT_RATE_BURST", "100");
+                "TETHER_CHAT_RATE_BURST", "100",
+                // wide, so the test of it cannot miss by a scheduling hiccup; the other tests run with merging on
+                "TETHER_CHAT_MERGE_WINDOW", Long.toString(MERGE_WINDOW));
         // one after the other: two starting at once on a busy 2-core machine may take longer than the start timeout
         a = PayaraProcess.start(env, new File("target/failsafe-reports/ChatInstancesIT-a.log"), Duration.ofSeconds(420));
         b = PayaraProcess.start(env, new File("target/failsafe-reports/ChatInstancesIT-b.log"), Duration.ofSeconds(420));
@@ -117,7 +120,7 @@ class ChatInstancesIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void reconnectingToTheOtherInstanceWithSinceLosesNothing() throws Exception {
         try (ChatSocket alice = ChatSocket.joined(a.base(), "recover", "alice");
                 ChatSocket bob = ChatSocket.joined(b.base(), "recover", "bob")) {
@@ -150,7 +153,7 @@ class ChatInstancesIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void anIdOlderThanTheStreamRetainsGivesCompleteFalse() {
         List<String> ids = new ArrayList<>();
         try (RespClient resp = redis.client()) {
@@ -175,7 +178,7 @@ class ChatInstancesIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void redisConnectionsStayConstantFromOneRoomToFiveHundred() throws Exception {
         List<ChatSocket> clients = new ArrayList<>();
         try {
@@ -206,7 +209,7 @@ class ChatInstancesIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRedisOutageIsReportedAndNothingAcknowledgedIsLostOrDuplicated() throws Exception {
         List<ChatSocket> clients = new ArrayList<>();
         try {
@@ -275,7 +278,7 @@ class ChatInstancesIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void presenceCrossesInstancesAndAKilledInstancesUsersLeave() throws Exception {
         try (ChatSocket alice = ChatSocket.joined(a.base(), "presence", "alice");
                 ChatSocket bob = ChatSocket.joined(b.base(), "presence", "bob")) {
@@ -290,6 +293,35 @@ class ChatInstancesIT {
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
             System.out.printf("presence: bob's leave reached alice %d ms after kill -9 (expiry %d ms)%n", took, EXPIRY);
             assertTrue(took <= EXPIRY + 2000, took + " ms");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aBurstFromUsersOnBothInstancesReachesEachMemberAsOneFrame() throws Exception {
+        try (ChatSocket watchA = ChatSocket.joined(a.base(), "burst", "watch-a");
+                ChatSocket watchB = ChatSocket.joined(b.base(), "burst", "watch-b");
+                ChatSocket sayA = ChatSocket.joined(a.base(), "burst", "say-a");
+                ChatSocket sayB = ChatSocket.joined(b.base(), "burst", "say-b")) {
+            List<ChatSocket> all = List.of(watchA, watchB, sayA, sayB);
+            Set<String> everyone = Set.of("watch-a", "watch-b", "say-a", "say-b");
+            await(() -> all.stream().allMatch(c -> c.users.containsAll(everyone)), Duration.ofSeconds(10), "presence");
+            // each instance reads a message from a user of the other: the room is one where several instances send
+            sayA.say("hello from a");
+            sayB.say("hello from b");
+            for (ChatSocket c : all) {
+                c.messages(2, Duration.ofSeconds(10));
+            }
+            Thread.sleep(MERGE_WINDOW + 300); // the presence flushes and merged frames of the above are all in
+            int[] before = all.stream().mapToInt(c -> c.frames.get()).toArray();
+            sayA.say("a1");
+            sayB.say("b1");
+            for (int i = 0; i < all.size(); i++) {
+                ChatSocket c = all.get(i);
+                List<String> texts = c.messages(2, Duration.ofSeconds(10)).stream().map(m -> m.getString("text")).toList();
+                assertEquals(Set.of("a1", "b1"), Set.copyOf(texts), "member " + i);
+                assertEquals(1, c.frames.get() - before[i], "member " + i + " got the burst in more than one frame");
+            }
         }
     }
 

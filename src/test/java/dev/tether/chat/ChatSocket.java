@@ -40,6 +40,8 @@ final class ChatSocket implements AutoCloseable {
     final BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
     /** Who is online as far as the received presence, join and leave events tell (the listener thread writes it). */
     final Set<String> users = ConcurrentHashMap.newKeySet();
+    /** Text frames received (an array frame of several events counts once). */
+    final java.util.concurrent.atomic.AtomicInteger frames = new java.util.concurrent.atomic.AtomicInteger();
     final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
     private Session session;
     /** Set before connecting to drop join and leave events (1,000 joins make half a million of them). */
@@ -198,6 +200,7 @@ final class ChatSocket implements AutoCloseable {
             session.addMessageHandler(new MessageHandler.Whole<String>() {
                 @Override
                 public void onMessage(String text) {
+                    frames.incrementAndGet();
                     JsonValue frame;
                     try (var reader = Json.createReader(new StringReader(text))) {
                         frame = reader.readValue();
