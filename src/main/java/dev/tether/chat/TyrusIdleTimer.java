@@ -65,7 +65,7 @@ final class TyrusIdleTimer {
 
     /**
      * Gives the container's later sessions the wrapper from their start: Tyrus's session constructor arms the idle
-     * timer once (a managed schedule, so a class-path scan per connection, a third of a join's CPU) before
+     * timer once (a managed schedule, so a class-path scan per connection: most of Tyrus's part of a join) before
      * {@link #bypass} can swap its field. The container is the web application's own, and Tyrus uses this
      * scheduler for sessions' idle timers only. Answers whether it did.
      */
