@@ -54,39 +54,12 @@ final class TyrusIdleTimer {
                     last = wrapper = new Skipping(original); // one per container scheduler, not per session
                 }
                 f.set(session, wrapper);
-                wrapContainer(session.getContainer(), original, wrapper);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             unavailable = true;
             LOG.log(Level.INFO, "Tyrus idle timer left as it is: " + e);
         }
         session.setMaxIdleTimeout(0); // after the swap: setting it re-arms the timer too
-    }
-
-    /**
-     * Gives the container's later sessions the wrapper from their start: Tyrus's session constructor arms the idle
-     * timer once (a managed schedule, so a class-path scan per connection: most of Tyrus's part of a join) before
-     * {@link #bypass} can swap its field. The container is the web application's own, and Tyrus uses this
-     * scheduler for sessions' idle timers only. Answers whether it did.
-     */
-    static boolean wrapContainer(Object container, ScheduledExecutorService original, Skipping wrapper) {
-        for (Class<?> c = container.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField("managedScheduledExecutorService");
-                f.setAccessible(true);
-                if (f.get(container) == original) {
-                    f.set(container, wrapper);
-                    return true;
-                }
-                return false;
-            } catch (NoSuchFieldException e) {
-                // a superclass may declare it
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.log(Level.FINE, "Tyrus container scheduler left as it is: " + e);
-                return false;
-            }
-        }
-        return false;
     }
 
     /** Delegates everything except the no-op re-arming of a disabled idle timeout. */
