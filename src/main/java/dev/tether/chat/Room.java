@@ -99,7 +99,7 @@ final class Room {
     long pipelinesDelivered;
     /** Feed Delivers waiting for an append pipeline's Deliver (see {@link Deliver#waitsFor}). Main lane only. */
     final ArrayDeque<Deliver> held = new ArrayDeque<>();
-    /** When (nanoTime, 0: never) the feed last read a message from another instance's user ({@link #fromElsewhere}). */
+    /** When (nanoTime, 0: never) the feed last read a message from another instance's user ({@link #anyFromElsewhere}). */
     volatile long remoteAt;
     /** Set when the hub dropped the room (its last client left): the feed forgets it. */
     volatile boolean gone;
@@ -126,9 +126,14 @@ final class Room {
         return false;
     }
 
-    /** True if {@code from} is no name of this instance's members: the message was sent on another instance. */
-    synchronized boolean fromElsewhere(String from) {
-        return !names.containsKey(from.toLowerCase(Locale.ROOT));
+    /** True if a message's sender is no name of this instance's members: it was sent on another instance. */
+    synchronized boolean anyFromElsewhere(List<ChatMessage> messages) {
+        for (ChatMessage m : messages) {
+            if (!names.containsKey(m.from().toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized void reserve(ChatClient client) {

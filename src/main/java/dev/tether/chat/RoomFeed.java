@@ -365,11 +365,8 @@ public class RoomFeed {
                 return;
             }
         }
-        for (ChatMessage m : messages) {
-            if (room.fromElsewhere(m.from())) {
-                room.remoteAt = System.nanoTime() | 1; // never 0 (never)
-                break;
-            }
+        if (room.anyFromElsewhere(messages)) { // one lock per read, not per message
+            room.remoteAt = System.nanoTime() | 1; // never 0 (never)
         }
         room.backlog.addAndGet(messages.size());
         hub.deliver(room, messages, gapPrev, start::add);
